@@ -1,0 +1,210 @@
+"""End-to-end builds: ``kg.pipeline.build`` on 1 and 2 cores, the Dask path, peak memory, and big corpora.
+
+Every build runs in its own (niced) process whose whole process tree is sampled for resident memory.
+Baseline: stock ``jieba.posseg.lcut`` over the cleaned text of the same articles, one core, measured in
+this run (``bench.bench_extraction`` explains the choice).
+
+Run::
+
+    nice -n 10 .venv/bin/python -m bench.bench_build [--articles 400] [--data /work/shared/data]
+    nice -n 10 .venv/bin/python -m bench.bench_build --articles 10000 --only-jobs 2     # the 10k memory figure
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import PYTHON, Result, print_result, run_with_peak_memory
+
+__all__ = ["run", "main"]
+
+GiB = 2**30
+
+
+def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False) -> None:
+    """In a child process: run kg.pipeline.build (or kg.scale.build_batched) and print its counts as JSON."""
+    if batched:
+        from kg.scale import build_batched as build
+    else:
+        from kg.pipeline import build
+
+    started = time.perf_counter()
+    stamps: list[float] = []
+    report = build(paths, store, jobs=jobs, validate=False,
+                   on_article=lambda article, outcome: stamps.append(time.perf_counter() - started))
+    print(json.dumps({"read": report.read, "built": report.built, "failed": report.failed,
+                      "seconds": report.seconds, "first": stamps[0] if stamps else None,
+                      "last": stamps[-1] if stamps else None, "done": len(stamps)}))
+
+
+def _child_dask(out: str, store: str, workers: int, paths: list[str]) -> None:
+    """In a child process: extract_shards on a LocalCluster, then load_shards (bulk) into a new store."""
+    from kg.distributed import extract_shards, load_shards
+
+    t = time.perf_counter()
+    report = extract_shards(paths, out, n_workers=workers)
+    extract_s = time.perf_counter() - t
+    loaded = load_shards(report.outputs, store, bulk=True)
+    print(json.dumps({"read": report.read, "built": report.built, "failed": report.failed,
+                      "extract_seconds": extract_s, "driver_seconds": report.driver_seconds,
+                      "load_seconds": loaded.seconds, "quads": loaded.quads}))
+
+
+def _last_json(text: str) -> dict:
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError(f"child printed no result: {text[-1500:]}")
+
+
+def _posseg_baseline(shards: list[Path]) -> tuple[float, int]:
+    """chars/s of jieba.posseg.lcut over the cleaned text of every article, one core; and the char count."""
+    import jieba
+    import jieba.posseg
+
+    from kg.ingest import clean, read_inputs
+
+    texts = [clean(a).text for a in read_inputs(shards) if not hasattr(a, "reason")]
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    chars = sum(map(len, texts))
+    t = time.perf_counter()
+    for text in texts:
+        jieba.posseg.lcut(text)
+    return chars / (time.perf_counter() - t), chars
+
+
+def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (1, 2), dask: bool = True,
+        batched: bool = True, baseline: bool = True, seed: int = 0, work: Path | None = None, timeout: float | None = None) -> list[Result]:
+    """Build a generated corpus of ``articles`` articles with each number of ``jobs`` (and with Dask).
+
+    Parameters
+    ----------
+    articles : int
+        Corpus size (10,000 for the memory target; 100,000 for the big timing).
+    data : Path, optional
+        Shared data directory for the corpus generator.
+    jobs : tuple of int
+        Worker counts to build with.
+    dask : bool
+        Also run extract_shards + load_shards with ``max(jobs)`` workers.
+    baseline : bool
+        Measure jieba.posseg over the same text (skip it for very big corpora: it takes as long as a build).
+    work : Path, optional
+        Scratch directory (kept when given).
+    timeout : float, optional
+        Give up a build after this many seconds.
+    """
+    from bench.corpus import write_corpus
+
+    own = work is None
+    work = Path(work or tempfile.mkdtemp(prefix="kg-bench-build-"))
+    results: list[Result] = []
+    try:
+        shards = write_corpus(work / "corpus", articles, data=data, seed=seed, shard_size=max(1, min(1000, articles // 4)))
+        base, chars = _posseg_baseline(shards) if baseline else (None, None)
+        note = f"{articles:,} articles" + (f", {chars:,} clean chars" if chars else "")
+        if base:
+            results.append(Result("build", "jieba.posseg.lcut, 1 core (baseline)", base, "chars/s", note=note))
+        rate_1 = None
+        wall: dict[int, float] = {}
+        variants = [(n, "build") for n in jobs] + ([(max(jobs), "batched")] if batched else [])
+        for n, kind in variants:
+            store = work / f"store-j{n}-{kind}"
+            shutil.rmtree(store, ignore_errors=True)
+            code, secs, peak, tail = run_with_peak_memory(
+                [PYTHON, "-m", "bench.bench_build", f"--child-{kind}", str(store), str(n), *map(str, shards)],
+                timeout=timeout)
+            if kind == "batched":
+                if code == 0:
+                    child = _last_json(tail)
+                    steady = (child["last"] - child["first"]) if child.get("done", 0) > 1 else secs
+                    base_rate = next((r.value for r in results if r.metric == f"kg build jobs={n}: articles/s"), None)
+                    results.append(Result("build", f"kg.scale.build_batched jobs={n} (batch 64): articles/s",
+                                          max(1, child["done"] - 1) / steady, "articles/s", f"kg build jobs={n}",
+                                          base_rate, note=f"wall {secs:.0f} s, peak {peak / GiB:.2f} GiB"))
+                else:
+                    print(f"[build] batched jobs={n} failed (exit {code}): {tail}")
+                continue
+            if code != 0:
+                print(f"[build] jobs={n} failed (exit {code}): {tail}")
+                continue
+            child = _last_json(tail)
+            wall[n] = secs
+            # steady state: from the first finished article to the last (process start and model loading left out)
+            steady = (child["last"] - child["first"]) if child.get("done", 0) > 1 else secs
+            done = max(1, child.get("done", articles) - 1)
+            rate = (chars or 0) * done / articles / steady if chars else None
+            per_core = rate / n if rate else None
+            results.append(Result("build", f"kg build jobs={n}: wall time", secs, "s",
+                                  note=f"{note}; built {child['built']}; first article after {child['first'] or 0:.1f} s"))
+            results.append(Result("build", f"kg build jobs={n}: articles/s", done / steady, "articles/s",
+                                  note="steady state (first to last article)"))
+            if base and rate:
+                results.append(Result("build", f"kg build jobs={n}: per-core throughput", per_core, "chars/s",
+                                      "jieba.posseg.lcut, 1 core", base, target="≥ 0.5x posseg",
+                                      passed=per_core >= 0.5 * base, note="end to end, store writes included"))
+            results.append(Result("build", f"kg build jobs={n}: peak memory", peak / GiB, "GiB",
+                                  target="< 4 GiB at 10k articles" if articles >= 10_000 else "",
+                                  passed=(peak < 4 * GiB) if articles >= 10_000 else None,
+                                  note="RSS of the process tree"))
+            if n == 1:
+                rate_1 = done / steady
+            elif rate_1:
+                results.append(Result("build", f"kg build jobs={n} speed-up", done / steady, "articles/s",
+                                      "kg build jobs=1", rate_1, target="≥ 1.7x on 2 cores" if n == 2 else "",
+                                      passed=(done / steady >= 1.7 * rate_1) if n == 2 else None))
+        if dask:
+            n = max(jobs)
+            code, secs, peak, tail = run_with_peak_memory(
+                [PYTHON, "-m", "bench.bench_build", "--child-dask", str(work / "nq"), str(work / "store-dask"), str(n),
+                 *map(str, shards)], timeout=timeout)
+            if code == 0:
+                child = _last_json(tail)
+                results.append(Result("build", f"Dask extract_shards ({n} workers) + load_shards", articles / secs,
+                                      "articles/s", f"kg build jobs={n} (wall)", articles / wall[n] if n in wall else None,
+                                      note=f"extract {child['extract_seconds']:.0f} s (driver busy "
+                                           f"{child['driver_seconds']:.0f} s), load {child['load_seconds']:.1f} s; "
+                                           f"peak {peak / GiB:.2f} GiB incl. cluster start"))
+            else:
+                print(f"[build] Dask run failed (exit {code}): {tail}")
+    finally:
+        if own:
+            shutil.rmtree(work, ignore_errors=True)
+    for r in results:
+        print_result(r)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line (``--child-*`` are the per-build child processes)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child-build":
+        _child_build(argv[1], int(argv[2]), argv[3:])
+        return 0
+    if argv and argv[0] == "--child-batched":
+        _child_build(argv[1], int(argv[2]), argv[3:], batched=True)
+        return 0
+    if argv and argv[0] == "--child-dask":
+        _child_dask(argv[1], argv[2], int(argv[3]), argv[4:])
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_build", description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=400)
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--only-jobs", type=int, default=None, help="build with this many jobs only (no Dask)")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args(argv)
+    jobs = (args.only_jobs,) if args.only_jobs else (1, 2)
+    run(args.articles, args.data, jobs=jobs, dask=args.only_jobs is None, baseline=not args.no_baseline, work=args.work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

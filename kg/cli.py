@@ -1,0 +1,254 @@
+"""The ``kg`` command line: build, clean, query, export, load, validate, serve, evaluate, analyse.
+
+Each command is a thin shell over a public function of :mod:`kg`; heavy modules
+are imported inside the commands so that ``kg --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+app = typer.Typer(
+    name="kg",
+    help="Turn Chinese news about regional innovation into a knowledge graph you can query, see and analyse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+eval_app = typer.Typer(help="Measure the NER and relation stages on annotated data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+console = Console()
+err = Console(stderr=True)
+
+DEFAULT_STORE = os.environ.get("KG_STORE", ".kg/store")
+StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="Store directory (env KG_STORE).")]
+
+
+def _table(title: str, rows: list[tuple], headers: tuple[str, ...]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for h in headers:
+        table.add_column(h)
+    for row in rows:
+        table.add_row(*(escape(str(c)) for c in row))  # text from articles is data, never rich markup
+    return table
+
+
+def _require_store(store: Path) -> None:
+    if not (store.exists() and any(store.iterdir())):
+        err.print(f"[red]error:[/] no store at {store} — run `kg build PATH --store {store}` first")
+        raise typer.Exit(2)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or globs (.txt, .html, .jsonl).")],
+    store: StoreOpt = Path(DEFAULT_STORE),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for NLP (0 = all cores).")] = 1,
+    validate: Annotated[bool, typer.Option(help="Run the SHACL shapes at the end.")] = True,
+) -> None:
+    """Ingest articles, extract entities and ties, and write them into the store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.pipeline import build as run_build
+
+    jobs = jobs or os.cpu_count() or 1
+    with Progress(
+        TextColumn("[bold]building[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), console=err, transient=True,
+    ) as progress:
+        task = progress.add_task("build", total=None, rate="")
+
+        def on_article(article, outcome):
+            progress.advance(task)
+            elapsed = progress.tasks[0].elapsed or 0
+            done = progress.tasks[0].completed
+            progress.update(task, rate=f"{done / elapsed:.1f} articles/s" if elapsed else "")
+
+        def on_problem(problem):
+            progress.console.print(f"[yellow]skipped[/] {escape(str(problem))}", soft_wrap=True)
+
+        try:
+            report = run_build(paths, store, jobs=jobs, validate=validate, on_problem=on_problem, on_article=on_article)
+        except OSError as exc:  # the store cannot be opened: read-only directory, locked by `kg serve`, ...
+            err.print(f"[red]error:[/] cannot open the store at {escape(str(store))}: {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    summary = _table(
+        f"Build of {report.store} in {report.seconds:.1f} s",
+        [("articles read", report.read), ("built", report.built), ("unchanged", report.unchanged),
+         ("failed", report.failed), ("problems reported", len(report.skipped))],
+        ("", "count"),
+    )
+    console.print(summary)
+    if report.skipped:
+        console.print(_table("Skipped", [(str(p.path), p.line or "", p.reason) for p in report.skipped], ("file", "line", "reason")))
+    if report.entities_by_class:
+        console.print(_table("Entities by class (this run)", sorted(report.entities_by_class.items()), ("class", "count")))
+    if report.ties_by_relation:
+        console.print(_table("Ties by relation (this run)", sorted(report.ties_by_relation.items()), ("relation", "count")))
+    if report.validation is not None:
+        _print_validation(report.validation)
+    if report.store_error:
+        err.print(f"[red]error:[/] {escape(report.store_error)} — committed articles are whole; re-run to finish", soft_wrap=True)
+        raise typer.Exit(1)
+    if not report.accounted:  # a bug, never expected: say it loudly
+        err.print("[red]error:[/] article counts do not add up (read != built + unchanged + failed)")
+        raise typer.Exit(3)
+
+
+@app.command()
+def clean(file: Annotated[Path, typer.Argument(help="One article file (.txt/.html; first article of a .jsonl).")]) -> None:
+    """Print the cleaned, normalised, simplified text of one article (what the NLP stage sees)."""
+    from kg.ingest import clean as clean_article
+    from kg.ingest import read_inputs
+
+    for item in read_inputs([file]):
+        if hasattr(item, "reason"):
+            err.print(f"[red]error:[/] {escape(str(item))}", soft_wrap=True)
+            raise typer.Exit(2)
+        sys.stdout.write(clean_article(item).text + "\n")
+        return
+    err.print(f"[red]error:[/] {file}: no article found")
+    raise typer.Exit(2)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read it from a file.")],
+    store: StoreOpt = Path(DEFAULT_STORE),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    endpoint: Annotated[Optional[str], typer.Option(help="Query a remote SPARQL endpoint instead of the store.")] = None,
+) -> None:
+    """Run a SPARQL query and print the results."""
+    from kg.sparql import sparql as run_sparql
+
+    if sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+    if endpoint is None:
+        _require_store(store)
+    try:
+        frame = run_sparql(sparql, store=None if endpoint else store, endpoint=endpoint)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False) + "\n")
+    else:
+        console.print(_table(f"{len(frame)} rows", [tuple(r) for r in frame.itertuples(index=False)], tuple(frame.columns)))
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (a directory for gephi).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, nquads, jsonld, graphml, gexf or gephi.")] = "trig",
+    store: StoreOpt = Path(DEFAULT_STORE),
+) -> None:
+    """Export the store as RDF, GraphML/GEXF, or Gephi spreadsheet CSVs."""
+    from kg.rdf import KGStore
+
+    _require_store(store)
+    with KGStore(store) as kgstore:
+        written = kgstore.export(out, fmt)
+    for path in written if isinstance(written, (list, tuple)) else [written or out]:
+        console.print(f"wrote {path}")
+
+
+@app.command()
+def load(
+    dump: Annotated[Path, typer.Argument(help="An exported dump (.ttl, .trig, .nq, .jsonld).")],
+    store: StoreOpt = Path(DEFAULT_STORE),
+) -> None:
+    """Import an exported dump into a store."""
+    from kg.rdf import KGStore
+
+    with KGStore(store) as kgstore:
+        kgstore.load(dump)
+        stats = kgstore.stats()
+    console.print(f"loaded {dump} into {store}: {stats}")
+
+
+def _print_validation(result) -> None:
+    """Print a SHACL report: a one-line verdict, then the violations and warnings as a table."""
+    verdict = "[green]conforms[/]" if result.conforms else f"[red]{len(result.violations)} violation(s)[/]"
+    console.print(f"SHACL validation: {verdict}, {len(result.warnings)} warning(s)")
+    shown = (result.violations + result.warnings)[:50]
+    if shown:
+        console.print(_table("SHACL results (first 50)", [(r.severity, r.label or r.focus, r.path, r.message) for r in shown],
+                             ("severity", "node", "path", "message")))
+
+
+@app.command()
+def validate(store: StoreOpt = Path(DEFAULT_STORE)) -> None:
+    """Validate the store against the SHACL shapes in ontology/shapes.ttl."""
+    from kg.rdf import KGStore
+    from kg.rdf.validate import validate as run_shacl
+
+    _require_store(store)
+    with KGStore(store) as kgstore:
+        result = run_shacl(kgstore)
+    _print_validation(result)
+    if not result.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    store: StoreOpt = Path(DEFAULT_STORE),
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+    host: Annotated[str, typer.Option(help="Interface to bind (loopback by default).")] = "127.0.0.1",
+) -> None:
+    """Serve the SPARQL endpoint, REST API and graph explorer."""
+    from api.main import serve as run_server
+
+    _require_store(store)
+    console.print(f"serving {store} on http://{host}:{port}  (SPARQL: /sparql, explorer: /, API docs: /docs)")
+    run_server(store=store, port=port, host=host)
+
+
+@eval_app.command("ner")
+def eval_ner(
+    path: Annotated[Path, typer.Argument(help="Annotated data file.")],
+    fmt: Annotated[str, typer.Option("--format", help="cluener or bio.")] = "cluener",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON keyed by dataset label.")] = False,
+) -> None:
+    """Exact-span precision/recall/F1 of the entity stage, per dataset label."""
+    from kg.evaluate.ner import evaluate, format_table
+    from kg.nlp import load_nlp
+
+    result = evaluate(load_nlp(), path, fmt)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result))
+
+
+@eval_app.command("relations")
+def eval_relations(
+    path: Annotated[Path, typer.Argument(help="Annotated data file.")],
+    fmt: Annotated[str, typer.Option("--format", help="finre.")] = "finre",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON keyed by relation.")] = False,
+    part: Annotated[Optional[str], typer.Option(help="Only part of the file: heldout (the tenth kept for measuring) or dev.")] = None,
+) -> None:
+    """Precision/recall/F1 of the relation stage on entity pairs given by the dataset."""
+    from kg.evaluate.relations import evaluate, format_table
+
+    result = evaluate(path, fmt, part=part)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result))
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    """Run the CLI."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

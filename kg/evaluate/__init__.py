@@ -1,0 +1,1 @@
+"""Evaluation of the extraction stages against annotated datasets (scripts and `kg eval`)."""

@@ -1,0 +1,170 @@
+"""Reading the NER lexicons (kg/resources/lexicons/*.tsv) into plain tables, at initialise time.
+
+Every file is UTF-8 TSV; lines starting with ``#`` are comments.  A malformed line is reported with a
+warning naming the file and line, and skipped: one bad edit must not stop the pipeline.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.types import EntityClass
+
+__all__ = ["Lexicons", "load_lexicons", "read_tsv"]
+
+
+def read_tsv(path: Path, min_columns: int = 1):
+    """Yield ``(line_number, columns)`` for the data lines of ``path``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The TSV file.
+    min_columns : int
+        Lines with fewer columns are skipped with a warning naming ``path:line``.
+    """
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            line = line.rstrip("\n\r")
+            if not line.strip() or line.startswith("#"):
+                continue
+            columns = [c.strip() for c in line.split("\t")]
+            if len(columns) < min_columns or not columns[0]:
+                warnings.warn(f"{path}:{number}: expected {min_columns} tab-separated columns, skipped", stacklevel=2)
+                continue
+            yield number, columns
+
+
+class _Union:
+    """Membership in either of two collections (no copy)."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def __contains__(self, item) -> bool:
+        return item in self.first or item in self.second
+
+
+def _concatenation_of(text: str, words) -> bool:
+    """True when ``text`` (non-empty) splits into words of ``words`` (dynamic programming, words <= 8 chars)."""
+    if not text:
+        return False
+    reachable = [True] + [False] * len(text)
+    for end in range(1, len(text) + 1):
+        for start in range(max(0, end - 8), end):
+            if reachable[start] and text[start:end] in words:
+                reachable[end] = True
+                break
+    return reachable[-1]
+
+
+def _entity_class(value: str, path: Path, number: int) -> EntityClass | None:
+    try:
+        return EntityClass(value)
+    except ValueError:
+        warnings.warn(f"{path}:{number}: unknown entity class {value!r}, skipped", stacklevel=3)
+        return None
+
+
+@dataclass
+class Lexicons:
+    """The editable NER data: names, name-grammar parts, short forms, positions."""
+
+    gazetteer: dict[str, EntityClass] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)  # name -> GB/T 2260 code ("" when none)
+    short_forms: dict[str, tuple[str, EntityClass]] = field(default_factory=dict)  # short -> (full, class)
+    suffixes: dict[str, tuple[EntityClass, int]] = field(default_factory=dict)  # suffix -> (class, max chars)
+    generic: set[str] = field(default_factory=set)
+    stop_tokens: set[str] = field(default_factory=set)
+    positions: set[str] = field(default_factory=set)
+    surnames: set[str] = field(default_factory=set)
+    post_titles: set[str] = field(default_factory=set)
+    industry_words: set[str] = field(default_factory=set)
+    list_heads: dict[str, EntityClass] = field(default_factory=dict)
+
+    def is_generic(self, text: str) -> bool:
+        """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
+        return _concatenation_of(text, self.generic)
+
+    def is_places(self, text: str) -> bool:
+        """True when ``text`` is a concatenation of place names (美国, 山东省德州市)."""
+        return _concatenation_of(text, self.places)
+
+    def is_places_or_generic(self, text: str) -> bool:
+        """True when ``text`` is made of place names and generic words only (德州市人才)."""
+        return _concatenation_of(text, _Union(self.places, self.generic))
+
+    def user_words(self):
+        """Yield ``(word, freq, tag)`` for the owned jieba dictionary (names and name parts stay whole)."""
+        for name in self.gazetteer:
+            yield name, None, "nt"
+        for short in self.short_forms:
+            yield short, None, "nt"
+        for suffix in self.suffixes:
+            if len(suffix) >= 2:
+                yield suffix, None, "n"
+        for title in self.positions:
+            yield title, None, "nn"
+        for place, _code in self.places.items():
+            if len(place) >= 3:  # 2-char short forms are mostly in jieba already; adding all would over-split
+                yield place, None, "ns"
+
+
+def load_lexicons(directory: Path) -> Lexicons:
+    """Read all lexicon files under ``directory`` (missing files give empty tables and a warning).
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        Usually ``kg/resources/lexicons``.
+
+    Returns
+    -------
+    Lexicons
+    """
+    lex = Lexicons()
+
+    def path_of(name: str) -> Path | None:
+        path = directory / name
+        if not path.is_file():
+            warnings.warn(f"{path}: lexicon file missing, using an empty table", stacklevel=3)
+            return None
+        return path
+
+    if p := path_of("gazetteer.tsv"):
+        for n, cols in read_tsv(p, 2):
+            if (cls := _entity_class(cols[1], p, n)) is not None:
+                lex.gazetteer[cols[0]] = cls
+    if p := path_of("places.tsv"):
+        for n, cols in read_tsv(p, 2):
+            lex.places[cols[0]] = cols[2] if len(cols) > 2 else ""
+    if p := path_of("list_heads.tsv"):
+        for n, cols in read_tsv(p, 2):
+            if (cls := _entity_class(cols[1], p, n)) is not None:
+                lex.list_heads[cols[0]] = cls
+    if p := path_of("short_forms.tsv"):
+        for n, cols in read_tsv(p, 3):
+            if (cls := _entity_class(cols[2], p, n)) is not None:
+                lex.short_forms[cols[0]] = (cols[1], cls)
+    if p := path_of("name_suffixes.tsv"):
+        for n, cols in read_tsv(p, 2):
+            if (cls := _entity_class(cols[1], p, n)) is not None:
+                try:
+                    limit = int(cols[2]) if len(cols) > 2 and cols[2] else 20
+                except ValueError:
+                    warnings.warn(f"{p}:{n}: max_name_chars {cols[2]!r} is not a number, using 20", stacklevel=2)
+                    limit = 20
+                lex.suffixes[cols[0]] = (cls, limit)
+    for name, target in (
+        ("generic_words.tsv", lex.generic),
+        ("stop_tokens.tsv", lex.stop_tokens),
+        ("positions.tsv", lex.positions),
+        ("surnames.tsv", lex.surnames),
+        ("post_titles.tsv", lex.post_titles),
+        ("industry_words.tsv", lex.industry_words),
+    ):
+        if p := path_of(name):
+            target.update(cols[0] for _n, cols in read_tsv(p, 1))
+    return lex

@@ -1,0 +1,302 @@
+"""``kg_mention_resolver_v1``: choose the mentions among the candidates, resolve short forms, attach positions.
+
+Steps (each is a plain method, in this order):
+
+1. *select*: rule candidates (gazetteer names, grammar) first, longest first, then the statistical
+   model's spans together with lexicon places, longest first, where no chosen mention overlaps; the
+   same span from several components is one mention, more confident;
+2. *declared short forms*: ``X（以下简称Y）``, ``X，简称Y``, ``X（Y）`` (Y an abbreviation of X) make Y
+   an alias of the mention X just before: every occurrence of Y becomes a mention with
+   ``canonical = X`` (source ``alias``);
+3. *implicit short forms* of company names: 山东有研半导体材料有限公司 also answers to 有研半导体,
+   山东有研 ... (region prefix, shop name, industry words, without legal form) when no other company
+   in the text claims the same short form;
+4. *propagation*: a person's name found once (市委书记张涛) is found again where it stands alone;
+5. *junk and positions*: generic words (园区, 牛鼻子, 暨) are never mentions; a ``Person`` right after a
+   position title gets ``attrs["position"]``.
+
+The mentions are written to ``doc.spans["kg_mentions"]`` (token-expanded spans, exact character
+offsets and metadata in the ``Span._.kg_*`` extensions) and the non-overlapping ones to ``doc.ents``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.nlp.components.candidates import PUNCT, TokenIndex, candidates, drop_index
+from kg.nlp.components.lexicons import Lexicons, load_lexicons
+from kg.types import EntityClass
+
+__all__ = ["MentionResolver", "MENTIONS_KEY", "register_span_extensions"]
+
+MENTIONS_KEY = "kg_mentions"
+_PRIORITY = {"gazetteer": 3, "grammar": 2, "ner": 1, "alias": 0}
+_DECLARED = re.compile(
+    r"[“”\"]?\s*[（(]\s*(?:以下简称|以下称|下称|简称)\s*[：:]?\s*[“\"‘]?([^（）()“”\"‘’，,。；;、\s]{2,15}?)[”\"’]?\s*[）)]"
+)
+_DECLARED_COMMA = re.compile(r"[，,]\s*(?:以下简称|简称|下称)\s*[“\"‘]?([^（）()“”\"‘’，,。；;、\s]{2,12}?)[”\"’]?(?=[，,。；;）)])")
+_BARE_PAREN = re.compile(r"[（(]([^（）()，,。；;、\s]{2,10})[）)]")
+_LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团")
+
+
+def register_span_extensions() -> None:
+    """Register the ``Span._.kg_*`` attributes the resolver writes (idempotent)."""
+    for name, default in (("kg_start", None), ("kg_end", None), ("kg_confidence", 1.0), ("kg_attrs", None)):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(c in it for c in short)
+
+
+class MentionResolver:
+    """Turn candidates into mentions (see the module docstring for the steps)."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.lexicons: Lexicons | None = None
+        register_span_extensions()
+
+    def initialize(self, get_examples=None, *, nlp=None, lexicon_dir: str | None = None,
+                   lexicons: Lexicons | None = None, tags: dict[str, str] | None = None):
+        """Read the lexicons (generic words, position titles, places, family names) and jieba's tag table."""
+        if lexicons is None:
+            if lexicon_dir is None:
+                raise ValueError(f"{self.name}: initialize() needs lexicon_dir or lexicons")
+            lexicons = load_lexicons(Path(lexicon_dir))
+        self.lexicons = lexicons
+        if tags is None:
+            from kg.nlp.tokenizer import load_jieba_tags
+
+            tags = load_jieba_tags()
+        self.tags = tags
+        self.max_title = max((len(t) for t in lexicons.positions), default=0)
+
+    # -- 1. select --------------------------------------------------------------------------------
+    @staticmethod
+    def _overlaps(taken: list[bool], start: int, end: int) -> bool:
+        return any(taken[start:end])
+
+    def _select(self, doc: Doc, index: TokenIndex, cands: list[tuple]) -> dict[tuple[int, int], dict]:
+        """Pick non-overlapping mentions: rules (longest first), then the statistical model."""
+        merged: dict[tuple[int, int, str], dict] = {}
+        for start, end, cls, source, conf, canonical, attrs in cands:
+            if end <= start:
+                continue
+            key = (start, end, cls)
+            m = merged.get(key)
+            if m is None:
+                merged[key] = {"start": start, "end": end, "cls": cls, "source": source, "confidence": conf,
+                               "canonical": canonical, "attrs": dict(attrs), "sources": {source}}
+            else:
+                m["sources"].add(source)
+                if _PRIORITY[source] > _PRIORITY[m["source"]]:
+                    m["source"] = source
+                m["confidence"] = min(0.99, max(m["confidence"], conf) + 0.05)
+                m["canonical"] = m["canonical"] or canonical
+                m["attrs"].update({k: v for k, v in attrs.items() if k not in m["attrs"]})
+        taken = [False] * (len(index.text) + 1)
+        chosen: dict[tuple[int, int], dict] = {}
+        # Tier 1: names from the rules.  Tier 2: the statistical model and lexicon places together,
+        # longest first, so a model span covering several places (北京市海淀区中关村) beats its parts.
+        def tier(m: dict) -> int:
+            if not (m["sources"] - {"ner"}):
+                return 2
+            if m["cls"] == EntityClass.PLACE.value and m["sources"] <= {"gazetteer", "ner"}:
+                return 2
+            return 1
+
+        rule = [m for m in merged.values() if tier(m) == 1]
+        stat = [m for m in merged.values() if tier(m) == 2]
+        for group in (rule, stat):
+            group.sort(key=lambda m: (-(m["end"] - m["start"]), -_PRIORITY[m["source"]], -m["confidence"], m["start"]))
+            for m in group:
+                if self._overlaps(taken, m["start"], m["end"]):
+                    continue
+                if not self._acceptable(index.text[m["start"]:m["end"]], m["cls"]):
+                    continue
+                chosen[(m["start"], m["end"])] = m
+                for i in range(m["start"], m["end"]):
+                    taken[i] = True
+        return chosen
+
+    def _acceptable(self, text: str, cls: str) -> bool:
+        """Reject junk: generic words, single characters, numbers, punctuation, implausible person names."""
+        if len(text) < 2 or text in self.lexicons.generic or text.isdigit():
+            return False
+        if any(c in "\n\r\t" for c in text) or text[0] in PUNCT or text[-1] in PUNCT:
+            return False
+        if cls == EntityClass.PERSON.value:
+            return len(text) <= 4 or "·" in text
+        return True
+
+    # -- 2-4. aliases -------------------------------------------------------------------------------
+    def _add_everywhere(self, doc: Doc, index: TokenIndex, chosen: dict, form: str, cls: str,
+                        canonical: str | None, confidence: float, attrs: dict | None = None,
+                        extend: bool = False) -> None:
+        """Add ``form`` as a mention wherever it occurs on token boundaries.
+
+        Mentions it would overlap are kept, unless they lie inside it and are places, shorter aliases or
+        statistical guesses (山西 inside the declared short form 山西立讯, 中科 inside 中科潞安).  With ``extend`` a company short form also takes
+        the industry words after it and the region names before it (有研 -> 山东有研半导体).
+        """
+        text = index.text
+        lex = self.lexicons
+        pos = text.find(form)
+        while pos >= 0:
+            start, end = pos, pos + len(form)
+            if extend:
+                k = index.token_at(end)
+                while k < len(index) and index.starts[k] == end and index.words[k] in lex.industry_words:
+                    end += len(index.words[k])
+                    k += 1
+                k = index.token_at(start) - 1
+                while k >= 0 and index.starts[k] + len(index.words[k]) == start and index.words[k] in lex.places:
+                    start = index.starts[k]
+                    k -= 1
+            aligned = index.aligned(start, end) or (len(form) > 2 and (start in index.start_set or text[start - 1] in PUNCT))
+            same = chosen.get((start, end))
+            if same is not None and same["cls"] == cls:
+                same["canonical"] = same["canonical"] or canonical  # 智源研究院 already found by the grammar
+            elif aligned:
+                clashes = [(s, e) for (s, e) in chosen if s < end and start < e]
+                replaceable = all(
+                    start <= s and e <= end
+                    and (
+                        chosen[(s, e)]["source"] == "ner"  # a known short form beats the model's guess
+                        or ((s, e) != (start, end)
+                            and (chosen[(s, e)]["cls"] == EntityClass.PLACE.value or chosen[(s, e)]["source"] == "alias"))
+                    )
+                    for (s, e) in clashes
+                )
+                if replaceable:
+                    for key in clashes:
+                        del chosen[key]
+                    chosen[(start, end)] = {"start": start, "end": end, "cls": cls, "source": "alias",
+                                            "confidence": confidence, "canonical": canonical,
+                                            "attrs": dict(attrs or {}), "sources": {"alias"}}
+            pos = text.find(form, pos + len(form))
+
+    def _declared(self, doc: Doc, index: TokenIndex, chosen: dict) -> None:
+        text = index.text
+        by_end = {e: m for (s, e), m in chosen.items()}
+        found = []
+        for regex, bare in ((_DECLARED, False), (_DECLARED_COMMA, False), (_BARE_PAREN, True)):
+            for match in regex.finditer(text):
+                full = by_end.get(match.start()) or by_end.get(match.start() - 1)
+                if full is None or full["cls"] in (EntityClass.PERSON.value, EntityClass.PLACE.value):
+                    continue
+                short = match.group(1)
+                full_name = full["canonical"] or text[full["start"]:full["end"]]
+                if short == full_name or short in self.lexicons.generic:
+                    continue
+                if bare and not (len(short) < len(full_name) and _is_subsequence(short, full_name)):
+                    continue
+                found.append((short, full["cls"], full_name))
+        for short, cls, full_name in found:
+            self._add_everywhere(doc, index, chosen, short, cls, full_name, 0.9)
+
+    def _implicit_company_forms(self, doc: Doc, index: TokenIndex, chosen: dict) -> None:
+        text = index.text
+        claims: dict[str, set[str]] = {}
+        for (s, e), m in list(chosen.items()):
+            if m["cls"] != EntityClass.ENTERPRISE.value or m["source"] == "alias":
+                continue
+            name = text[s:e]
+            full_name = m["canonical"] or name
+            legal = next((f for f in _LEGAL_FORMS if name.endswith(f)), None)
+            if legal is None:
+                continue
+            body_end = e - len(legal)
+            words = []
+            i = index.token_at(s)
+            while i < len(index) and index.starts[i] < body_end:
+                words.append(text[max(index.starts[i], s):min(index.starts[i] + len(index.words[i]), body_end)])
+                i += 1
+            region = []
+            while words and words[0] in self.lexicons.places:
+                region.append(words.pop(0))
+            if not words:
+                continue
+            if len(words[0]) == 1 and len(words) > 1:  # a one-character token starts a two-character shop name
+                words[:2] = [words[0] + words[1]]
+            core = words[0]
+            if self.tags.get(core, "")[:1] == "n" and self.tags.get(core) not in ("nr", "nz", "nt", "ns"):
+                continue  # a common noun (日报) is no shop name
+            if core in self.lexicons.generic or core in self.lexicons.places or len(core) < 2:
+                continue
+            forms = set()
+            for k in range(1, len(words) + 1):
+                body = "".join(words[:k])
+                forms.add(body)
+                if region:
+                    forms.add("".join(region) + body)
+            forms.discard(name[: body_end - s])  # that one is the full body; keep it too? it is a short form
+            forms.add(name[: body_end - s])
+            for form in forms:
+                if form != name and form not in self.lexicons.places and form not in self.lexicons.generic:
+                    claims.setdefault(form, set()).add(full_name)
+        for form, names in sorted(claims.items(), key=lambda kv: -len(kv[0])):
+            # a short form two companies share (旭阳: 河北旭阳…, 北京旭阳…) is still a company, of unknown canonical
+            canonical = next(iter(names)) if len(names) == 1 else None
+            self._add_everywhere(doc, index, chosen, form, EntityClass.ENTERPRISE.value, canonical, 0.8, extend=True)
+
+    def _propagate_persons(self, doc: Doc, index: TokenIndex, chosen: dict) -> None:
+        names = {index.text[s:e] for (s, e), m in chosen.items() if m["cls"] == EntityClass.PERSON.value}
+        for name in sorted(names, key=len, reverse=True):
+            self._add_everywhere(doc, index, chosen, name, EntityClass.PERSON.value, None, 0.8)
+
+    # -- 5. positions ------------------------------------------------------------------------------
+    def _position_before(self, text: str, start: int) -> str | None:
+        end = start
+        while end > 0 and text[end - 1] in " \u3000":
+            end -= 1
+        for length in range(min(self.max_title, end), 0, -1):
+            if text[end - length:end] in self.lexicons.positions:
+                return text[end - length:end]
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Select mentions from the candidates and write ``doc.spans["kg_mentions"]`` and ``doc.ents``."""
+        if self.lexicons is None:
+            raise RuntimeError(f"{self.name} is not initialised: build the pipeline with kg.nlp.load_nlp()")
+        index = TokenIndex.of(doc)
+        chosen = self._select(doc, index, candidates(doc))
+        self._declared(doc, index, chosen)
+        self._implicit_company_forms(doc, index, chosen)
+        self._propagate_persons(doc, index, chosen)
+        ends_of_companies = {e for (s, e), m in chosen.items() if m["cls"] == EntityClass.ENTERPRISE.value}
+        for (start, end), m in list(chosen.items()):
+            if m["source"] == "ner" and m["cls"] == EntityClass.PERSON.value and start in ends_of_companies:
+                del chosen[(start, end)]  # 有研 + 艾斯: the tail of a company's name, not a person
+        spans = []
+        for (start, end), m in sorted(chosen.items()):
+            if m["cls"] == EntityClass.PERSON.value and "position" not in m["attrs"]:
+                title = self._position_before(index.text, start)
+                if title:
+                    m["attrs"]["position"] = title
+            span = doc.char_span(start, end, label=m["cls"], kb_id=m["canonical"] or "",
+                                 span_id=m["source"], alignment_mode="expand")
+            if span is None:
+                continue
+            span._.kg_start, span._.kg_end = start, end
+            span._.kg_confidence = m["confidence"]
+            span._.kg_attrs = m["attrs"]
+            spans.append(span)
+        doc.spans[MENTIONS_KEY] = spans
+        doc.ents = filter_spans(spans)
+        drop_index(doc)
+        return doc
+
+
+@Language.factory("kg_mention_resolver_v1", assigns=["doc.ents", "doc.spans"])
+def make_mention_resolver(nlp: Language, name: str) -> MentionResolver:
+    """spaCy factory for :class:`MentionResolver` (data read in ``initialize``)."""
+    return MentionResolver(nlp, name)

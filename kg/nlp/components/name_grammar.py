@@ -1,0 +1,437 @@
+"""``kg_name_grammar_v1``: organisation, park, platform, event and project names built by the name grammar.
+
+A Chinese institution name is mostly ``[region prefix] + body + type suffix``
+(山东 + 有研半导体材料 + 有限公司, 长治 + 高新区, 京津冀国家 + 技术创新中心).  The component finds type
+suffixes on the raw text (Aho-Corasick; the suffix must end on a jieba token boundary, so 大学 inside
+大学生 does not count), then walks left over the jieba tokens while they can belong to a name:
+
+* it stops at punctuation, at stop words (的, 与, 依托, 位于 ...) and at function-word tags of jieba's
+  dictionary (prepositions, conjunctions, particles, pronouns, adverbs, quantifiers);
+* numerals are allowed only in event and project names (第三届, 12英寸);
+* verbs are allowed only in event/project names, or right after a region name (西安 + 联创 + 生物医药孵化器);
+* once a region name is included, the name starts there unless more region names precede it
+  (山东省 + 德州市 + 天衢新区), because names start at their region prefix;
+* an event/project name stops at an organisation's legal form (the company before 8英寸硅片项目 is its
+  own mention).
+
+Names whose body consists only of generic words (国家重点实验室, 省级新区) are kinds, not names, and are
+dropped.  Quoted names (“京津冀鲁资本技术交易大会”, ‘12英寸…产业化项目’) ending in a suffix are taken
+whole.  Persons: a position title (市委书记, 总工程师) followed by a 2-3 character name starting with a
+family name gives a ``Person`` with ``attrs["position"]``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from pathlib import Path
+
+import ahocorasick
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp.components.candidates import PUNCT, TokenIndex, add_candidate
+from kg.nlp.components.lexicons import Lexicons, load_lexicons
+from kg.types import EntityClass
+
+__all__ = ["NameGrammar"]
+
+_EVENT_LIKE = {EntityClass.EVENT.value, EntityClass.PROJECT.value}
+_ORG_CLASSES = {
+    EntityClass.ENTERPRISE.value,
+    EntityClass.UNIVERSITY.value,
+    EntityClass.RESEARCH_INSTITUTE.value,
+    EntityClass.GOVERNMENT_AGENCY.value,
+}
+# jieba part-of-speech tags (first letter) that never occur inside a name: preposition, conjunction,
+# particle, pronoun, modal, interjection, onomatopoeia, quantifier.  Not adverbs: jieba tags 高速 as one
+# (国家高速列车技术创新中心); the adverbs that precede names are listed in stop_tokens.tsv.
+_STOP_TAGS = set("pcuryeoq")
+# Verbs proper; verbal nouns (vn: 创新, 合作) are common inside names and do not stop the walk.
+_VERB_TAGS = {"v", "vd", "vg", "vi", "vq", "vf", "vx"}
+_COUNTED = re.compile(r"^[一二三四五六七八九十两几多][一二三四五六七八九十百千万余多]*[个项家批只名座条所大类种位]?$")
+_CLASSIFIERS = set("家个所余多大项批只")
+_LIST_SEPARATORS = {"、", "和", "与", "及", "以及"}
+_QUOTE_BREAKERS = set("等的了和与或在是把被将")
+_QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30})[”\"’」』]")
+_OPEN_PAREN, _CLOSE_PAREN = ("(", "（"), (")", "）")
+
+
+class NameGrammar:
+    """Propose name candidates from type suffixes, quotes and position titles (source ``grammar``)."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.lexicons: Lexicons | None = None
+        self.tags: dict[str, str] = {}
+
+    def initialize(self, get_examples=None, *, nlp=None, lexicon_dir: str | None = None,
+                   lexicons: Lexicons | None = None, tags: dict[str, str] | None = None, segmenter=None):
+        """Build the suffix and title automata.
+
+        ``tags`` is jieba's word -> part-of-speech table; ``segmenter`` the pipeline's own jieba instance,
+        used with its HMM on the few characters after a position title, where it keeps unknown person
+        names whole (何万忠 rather than 何/万/忠告).
+        """
+        if lexicons is None:
+            if lexicon_dir is None:
+                raise ValueError(f"{self.name}: initialize() needs lexicon_dir or lexicons")
+            lexicons = load_lexicons(Path(lexicon_dir))
+        if tags is None:
+            from kg.nlp.tokenizer import load_jieba_tags
+
+            tags = load_jieba_tags()
+        self.lexicons, self.tags = lexicons, tags
+        self.segmenter = segmenter
+        self.suffixes = ahocorasick.Automaton()
+        for suffix, (cls, limit) in lexicons.suffixes.items():
+            self.suffixes.add_word(suffix, (len(suffix), cls.value, limit))
+        self.titles = ahocorasick.Automaton()
+        for title in lexicons.positions:
+            self.titles.add_word(title, len(title))
+        for automaton, table in ((self.suffixes, lexicons.suffixes), (self.titles, lexicons.positions)):
+            if table:
+                automaton.make_automaton()
+        self.org_suffixes = tuple(s for s, (cls, _l) in lexicons.suffixes.items() if cls.value not in _EVENT_LIKE)
+        # a project name may contain a park or platform (纳米科技产业园一期建设项目) but not its owner
+        self.legal_suffixes = tuple(s for s, (cls, _l) in lexicons.suffixes.items() if cls.value in _ORG_CLASSES)
+        self._suffixes_by_length = sorted(lexicons.suffixes.items(), key=lambda kv: -len(kv[0]))
+        self.max_surname = max((len(s) for s in lexicons.surnames), default=1)
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _is_place(self, word: str) -> bool:
+        return word in self.lexicons.places
+
+    def _words(self, doc: Doc, index: TokenIndex, start: int, end: int) -> list[str]:
+        """The jieba words of ``index.text[start:end]`` (cut at the span's edges)."""
+        words = []
+        i = index.token_at(start)
+        while i < len(index) and index.starts[i] < end:
+            word = index.text[max(index.starts[i], start):min(index.starts[i] + len(index.words[i]), end)]
+            if word.strip():
+                words.append(word)
+            i += 1
+        return words
+
+    @staticmethod
+    def _numeral(word: str) -> bool:
+        """A number or a counted amount (2021, 一个, 三大, 四十多家), not a name part like 百家湖 or 两江."""
+        return word[0].isdigit() or bool(_COUNTED.match(word))
+
+    def _generic(self, doc: Doc, index: TokenIndex, start: int, end: int, cls: str) -> bool:
+        """True when the name body ``index.text[start:end]`` is no name: only generic words and numbers.
+
+        Places count as specific for organisations (德州学院) but not for projects (德州市重点项目);
+        event bodies of four characters or more are names even when generic (全省科技创新大会).
+        """
+        if start >= end:
+            return True
+        lex = self.lexicons
+        text = index.text[start:end]
+        if cls == EntityClass.EVENT.value and len(text) >= 4:
+            return False
+        if lex.is_generic(text):
+            return True
+        for word in self._words(doc, index, start, end):
+            if lex.is_generic(word) or self._numeral(word):
+                continue
+            if cls == EntityClass.PROJECT.value and lex.is_places(word):
+                continue
+            return False
+        return True
+
+    def _only_places(self, doc: Doc, index: TokenIndex, start: int, end: int) -> bool:
+        """True when ``index.text[start:end]`` is a sequence of place names (美国 + 公司 is no company name)."""
+        return self.lexicons.is_places(index.text[start:end])
+
+    def _contains_region(self, outer: str, inner: str) -> bool:
+        """True when place ``outer`` may precede place ``inner`` in a name (山东省 + 德州市, not 邢台 + 河北省)."""
+        outer_code = self.lexicons.places.get(outer, "")
+        inner_code = self.lexicons.places.get(inner, "")
+        if not outer_code or not inner_code:
+            return True
+        prefix = outer_code
+        while prefix.endswith("00"):
+            prefix = prefix[:-2]
+        return inner_code.startswith(prefix) and inner_code != outer_code
+
+    def _extend_left(self, doc: Doc, index: TokenIndex, suffix_start: int, cls: str, limit: int) -> int:
+        """Return where the name ending in the suffix at ``suffix_start`` begins (walk left over tokens)."""
+        text = index.text
+        lex = self.lexicons
+        event_like = cls in _EVENT_LIKE
+        breaks = self.org_suffixes if cls == EntityClass.EVENT.value else self.legal_suffixes
+        i = index.token_at(suffix_start)
+        start = suffix_start
+        head = text[index.starts[i]:suffix_start]
+        if head and head not in lex.stop_tokens and not any(c in PUNCT for c in head):
+            start = index.starts[i]  # the suffix began inside a token: the token's head belongs to the name
+        last_place = head if (head and start < suffix_start and self._is_place(head)) else None
+        j = i - 1
+        while j >= 0:
+            word = index.words[j]
+            token_start = index.starts[j]
+            if suffix_start - token_start > limit:
+                break
+            if word in _CLOSE_PAREN and j >= 2 and index.words[j - 2] in _OPEN_PAREN and self._is_place(index.words[j - 1]):
+                start = index.starts[j - 2]  # 西部(成都)科学城
+                j -= 3
+                continue
+            if word == "·" and j >= 1 and start == token_start + 1 and not any(c in PUNCT for c in index.words[j - 1]):
+                start = token_start  # 春峰里·青岛数智都市产业园: a brand before the name, no region anchor
+                last_place = None
+                j -= 1
+                continue
+            if word.isspace() or any(c in PUNCT for c in word) or word in lex.stop_tokens:
+                break
+            if j == i - 1 and start == index.starts[i] and cls == EntityClass.PARK.value and self._suffix_class(word) == cls:
+                break  # 长治高新区 + 新区: the second suffix is a part of the first park, not a name
+            if event_like and word.endswith(breaks):
+                break
+            if word == "及" and j >= 1 and index.words[j - 1].endswith(self.org_suffixes):
+                break  # 清华大学及北京大学: two names
+            place = self._is_place(word)
+            # Single characters are ambiguous in jieba's table (天 is tagged as a quantifier); they stop the
+            # walk only when listed as stop tokens (function characters) or when they are numerals.
+            tag = self.tags.get(word, "") if len(word) > 1 else ""
+            numeral = self._numeral(word)
+            if place:
+                if last_place is not None and not self._contains_region(word, last_place):
+                    break  # 邢台 + 河北省煤化工…: a city does not precede its province in a name
+                last_place = word
+            elif last_place is not None:
+                # names start at their region prefix; exceptions: an ordinal before an event
+                # (第三届 + 定州市…) and [Org][Place][Unit] (京津冀国家技术创新中心 + 德州 + 产业创新中心)
+                if event_like and (numeral or word[0].isdigit() or word.startswith("第") or word.endswith(("年", "届"))):
+                    pass
+                elif word.endswith(self.org_suffixes) and not event_like:
+                    last_place = None
+                else:
+                    break
+            elif numeral:
+                if not event_like:
+                    break
+            elif tag[:1] in _STOP_TAGS:
+                break
+            elif (
+                tag in _VERB_TAGS
+                and cls != EntityClass.EVENT.value
+                and not lex.is_generic(word)
+                and not (j > 0 and self._is_place(index.words[j - 1]))
+            ):
+                break
+            start = token_start
+            j -= 1
+        if event_like:
+            start = self._strip_leading(doc, index, start, suffix_start)
+        return start
+
+    def _strip_leading(self, doc: Doc, index: TokenIndex, start: int, end: int) -> int:
+        """Drop leading verbs and counted numerals (办好 + 一个 + 品牌论坛) from an event/project name."""
+        i = index.token_at(start)
+        while i < len(index) and index.starts[i] < end:
+            word = index.words[i]
+            tag = self.tags.get(word, "") if len(word) > 1 else ""
+            counted = bool(_COUNTED.match(word))
+            if tag in _VERB_TAGS and not self.lexicons.is_generic(word) or counted:
+                i += 1
+                start = index.starts[i] if i < len(index) else end
+                continue
+            break
+        return start
+
+    def _suffix_class(self, word: str) -> str | None:
+        for suffix, (cls, _limit) in self._suffixes_by_length:
+            if word.endswith(suffix):
+                return cls.value
+        return None
+
+    def _person_after_name(self, doc: Doc, index: TokenIndex) -> None:
+        """渠志灿博士: a 2-3 character name right before a post-title (博士, 教授, 院士) is a person."""
+        text = index.text
+        lex = self.lexicons
+        for title in lex.post_titles:
+            pos = text.find(title)
+            while pos >= 0:
+                for length in (3, 2):
+                    name = text[pos - length:pos] if pos >= length else ""
+                    if (
+                        name
+                        and name[0] in lex.surnames
+                        and name[0] not in lex.stop_tokens
+                        and not any(c in PUNCT or c.isdigit() or c.isascii() for c in name)
+                        and not any(name.endswith(w) for w in lex.stop_tokens if len(w) == 1)
+                        and self.tags.get(name, "nr")[:2] == "nr"
+                    ):
+                        add_candidate(doc, pos - length, pos, EntityClass.PERSON.value, "grammar", 0.7,
+                                      attrs={"position": title})
+                        break
+                pos = text.find(title, pos + len(title))
+
+    # -- component ---------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        """Add grammar candidates (names, quoted names, persons after titles) to ``doc``."""
+        if self.lexicons is None:
+            raise RuntimeError(f"{self.name} is not initialised: build the pipeline with kg.nlp.load_nlp()")
+        index = TokenIndex.of(doc)
+        text = index.text
+        best: dict[int, tuple[int, str, int]] = {}
+        if self.lexicons.suffixes:
+            for end_index, (length, cls, limit) in self.suffixes.iter(text):
+                end = end_index + 1
+                if end in index.end_set and (end not in best or best[end][0] < length):
+                    best[end] = (length, cls, limit)
+        for end, (length, cls, limit) in best.items():
+            suffix_start = end - length
+            if suffix_start not in index.start_set:
+                # 局 in 布局 / 格局, 工程 in 系统工程: a suffix inside a known word is part of that word
+                word = index.words[index.token_at(suffix_start)]
+                if length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j"):
+                    continue
+            start = self._extend_left(doc, index, suffix_start, cls, limit)
+            if self._generic(doc, index, start, suffix_start, cls):
+                continue
+            if cls == EntityClass.ENTERPRISE.value and self._only_places(doc, index, start, suffix_start):
+                continue
+            confidence = 0.6 if cls == EntityClass.PROJECT.value else 0.85
+            add_candidate(doc, start, end, cls, "grammar", confidence)
+        for match in _QUOTED.finditer(text):
+            end = match.end(1)
+            if any(c in PUNCT for c in match.group(1)):
+                continue
+            if end in best and end - best[end][0] > match.start(1):
+                length, cls, _limit = best[end]
+                inner = self._words(doc, index, match.start(1), end)
+                if any(w in _QUOTE_BREAKERS for w in inner):
+                    continue  # 变“项目等地”为“地等项目”: a phrase in quotes, not a name
+                if not self._generic(doc, index, match.start(1), end - length, cls):
+                    add_candidate(doc, match.start(1), end, cls, "grammar", 0.85)
+        if self.lexicons.positions:
+            self._persons(doc, index)
+        if self.lexicons.post_titles:
+            self._person_after_name(doc, index)
+        if self.lexicons.list_heads:
+            self._listed_names(doc, index)
+        return doc
+
+    def _listed_names(self, doc: Doc, index: TokenIndex) -> None:
+        """长高智汇、长高智行、长高融汇三大集团公司 / 西门子、爱立信等行业领军企业: enumerated names."""
+        text = index.text
+        lex = self.lexicons
+        for head, cls in lex.list_heads.items():
+            pos = text.find(head)
+            while pos >= 0:
+                if pos + len(head) in index.end_set:  # 相关企业 may be one token: its end must align
+                    self._enumeration_before(doc, index, index.token_at(pos), cls.value)
+                pos = text.find(head, pos + len(head))
+
+    def _enumeration_before(self, doc: Doc, index: TokenIndex, head: int, cls: str) -> None:
+        lex = self.lexicons
+
+        def plain(word: str) -> bool:
+            return not (word.isspace() or any(c in PUNCT for c in word) or word in lex.stop_tokens
+                        or self._numeral(word) or word in _CLASSIFIERS or word == "等")
+
+        j, modifiers = head - 1, 0
+        while j >= 0 and modifiers < 3 and plain(index.words[j]) and not lex.is_places(index.words[j]):
+            j, modifiers = j - 1, modifiers + 1
+        counted = False
+        while j >= 0 and (self._numeral(index.words[j]) or index.words[j] in _CLASSIFIERS):
+            j, counted = j - 1, True
+        if j >= 0 and index.words[j] == "等":
+            j, counted = j - 1, True
+        if not counted:
+            return
+        while j >= 0:
+            end = index.starts[j] + len(index.words[j])
+            k = j
+            while k >= 0 and plain(index.words[k]) and end - index.starts[k] <= 10:
+                k -= 1
+            if k == j:
+                return
+            start = index.starts[k + 1]
+            item = index.text[start:end]
+            if not (
+                len(item) >= 2
+                and not lex.is_generic(item)
+                and not lex.is_places(item)
+                and self.tags.get(item, "")[:1] != "v"
+                and not any(name in item and name != item for name in self._known_in(item))
+            ):
+                return  # the nearest item is no name (带动40余个…企业, 全国100多所高校): no enumeration
+            add_candidate(doc, start, end, cls, "grammar", 0.7)
+            if k >= 0 and index.words[k] in _LIST_SEPARATORS:
+                j = k - 1
+                continue
+            return
+
+    def _known_in(self, item: str):
+        """Gazetteer names and short forms inside ``item`` (阿里巴巴 in 阿里巴巴总部: a phrase, not a name)."""
+        lex = self.lexicons
+        for size in range(2, len(item)):
+            for i in range(len(item) - size + 1):
+                part = item[i:i + size]
+                if part in lex.gazetteer or part in lex.short_forms:
+                    yield part
+
+    def _persons(self, doc: Doc, index: TokenIndex) -> None:
+        text = index.text
+        lex = self.lexicons
+        longest: dict[int, int] = {}
+        for end_index, length in self.titles.iter(text):
+            end = end_index + 1
+            if end in index.end_set and longest.get(end, 0) < length:
+                longest[end] = length
+        for end, length in longest.items():
+            title = text[end - length:end]
+            k = bisect_left(index.starts, end)  # the first token starting at or after the title's end
+            while k < len(index) and index.words[k].isspace():
+                k += 1
+            if k >= len(index) or (index.starts[k] != end and not text[end:index.starts[k]].isspace()):
+                continue
+            name = self._person_name(doc, index, k)
+            if name is None:
+                continue
+            start = index.starts[k]
+            positions = [title]
+            before = end - length
+            # 市委副书记、市长张才芳: a chain of titles joined by 、 all belong to the person
+            while before > 0 and text[before - 1] == "、":
+                prev = next((t for t in sorted(lex.positions, key=len, reverse=True)
+                             if text.endswith(t, 0, before - 1)), None)
+                if prev is None:
+                    break
+                positions.insert(0, prev)
+                before -= len(prev) + 1
+            add_candidate(doc, start, start + len(name), EntityClass.PERSON.value, "grammar", 0.85,
+                          attrs={"position": title, "positions": positions})
+
+    def _person_name(self, doc: Doc, index: TokenIndex, k: int) -> str | None:
+        """Return the 2-3 character person name starting at token ``k``, or None."""
+        lex = self.lexicons
+        start = index.starts[k]
+        window = index.text[start:start + 6]
+        if self.segmenter is not None:
+            words = list(self.segmenter.cut(window, HMM=True))
+        else:
+            words = index.words[k:k + 3]
+        if not words:
+            return None
+        word = words[0]
+        if len(word) == 1 and len(words) > 1 and len(words[1]) <= 2:
+            word = word + words[1]  # 田 + 卫东
+        if len(word) == 3 and word[2] in lex.stop_tokens:
+            word = word[:2]  # the HMM glued a verb to a two-character name (张三 + 去)
+        if not 2 <= len(word) <= 3 or any(c in PUNCT or c.isdigit() or c.isascii() for c in word):
+            return None
+        if not any(word[:n] in lex.surnames for n in range(1, self.max_surname + 1)):
+            return None
+        if word in lex.stop_tokens or word in lex.positions or self.tags.get(word, "nr")[:2] != "nr":
+            return None
+        return word
+
+
+@Language.factory("kg_name_grammar_v1", assigns=["doc.user_data"])
+def make_name_grammar(nlp: Language, name: str) -> NameGrammar:
+    """spaCy factory for :class:`NameGrammar` (data read in ``initialize``)."""
+    return NameGrammar(nlp, name)

@@ -1,0 +1,238 @@
+"""The build runner: read -> clean -> mentions -> ties -> resolve -> store, one article at a time.
+
+A thin runner in graphrag's sense: every stage is a pure operation in its own
+module; this module only wires them, counts, and makes sure that nothing is
+lost silently (articles in = built + unchanged + skipped).
+
+The NLP work of an article (:func:`analyse_article`) is pure and runs in worker
+processes when ``jobs > 1``; resolution (which links to entities seen before)
+and writing stay in the parent process, one transaction per article.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.types import Article, CleanArticle, Extraction, Mention, MentionTie, Problem
+
+__all__ = ["BuildReport", "analyse_article", "extract_article", "build"]
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts by outcome, problems with reasons, what was extracted."""
+
+    store: str
+    read: int = 0
+    built: int = 0
+    unchanged: int = 0
+    failed: int = 0  # articles read but not built (duplicate id, extraction or write failure)
+    skipped: list[Problem] = field(default_factory=list)  # every problem, with file, line and reason
+    entities_by_class: Counter = field(default_factory=Counter)
+    ties_by_relation: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    validation: object | None = None  # kg.rdf.validate.ValidationReport when validation ran
+    store_error: str | None = None  # set when the store could not be flushed at the end
+
+    @property
+    def accounted(self) -> bool:
+        """True when every article read was built, left unchanged, or reported as failed."""
+        return self.read == self.built + self.unchanged + self.failed
+
+
+_WORKER_NLP = None
+
+
+def _worker_nlp():
+    """The spaCy pipeline of this process, loaded once (per worker process)."""
+    global _WORKER_NLP
+    if _WORKER_NLP is None:
+        from kg.nlp import load_nlp
+
+        _WORKER_NLP = load_nlp()
+    return _WORKER_NLP
+
+
+def analyse_article(article: Article, nlp=None) -> tuple[CleanArticle, list[Mention], list[MentionTie]]:
+    """Clean an article and find its mentions and ties (the pure, parallelisable part).
+
+    Parameters
+    ----------
+    article : Article
+        The article as read.
+    nlp : spacy.Language, optional
+        The pipeline from :func:`kg.nlp.load_nlp`; loaded once per process when omitted.
+
+    Returns
+    -------
+    tuple
+        ``(clean_article, mentions, mention_ties)``.
+    """
+    from kg.ingest import clean
+    from kg.nlp import extract_ties, find_mentions
+
+    nlp = nlp or _worker_nlp()
+    cleaned = clean(article)
+    mentions = find_mentions(nlp, cleaned)
+    ties = extract_ties(cleaned, mentions)
+    return cleaned, mentions, ties
+
+
+def extract_article(article: Article, nlp, resolver) -> Extraction:
+    """Run every extraction stage on one article and resolve it against ``resolver``'s entities."""
+    cleaned, mentions, ties = analyse_article(article, nlp)
+    return resolver.resolve(cleaned, mentions, ties)
+
+
+def _safe_analyse(article: Article):
+    """Worker entry point: never raises, returns the exception text instead."""
+    try:
+        return article, analyse_article(article), None
+    except Exception as exc:  # noqa: BLE001 - reported per article, the build goes on
+        return article, None, f"{type(exc).__name__}: {exc}"
+
+
+def _analysed(articles: Iterable[Article], jobs: int) -> Iterator[tuple[Article, tuple | None, str | None]]:
+    """Analyse articles in order, in ``jobs`` worker processes when ``jobs > 1``."""
+    if jobs <= 1:
+        for article in articles:
+            yield _safe_analyse(article)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with ctx.Pool(jobs) as pool:
+        yield from pool.imap(_safe_analyse, articles, chunksize=4)
+
+
+def build(
+    paths: Iterable[str | Path],
+    store: str | Path,
+    *,
+    jobs: int = 1,
+    validate: bool = True,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_article: Callable[[Article, str], None] | None = None,
+) -> BuildReport:
+    """Build (or update) the store at ``store`` from the articles under ``paths``.
+
+    Re-running on the same input changes nothing (articles whose content hash is
+    already stored are skipped as *unchanged*); a changed article replaces its
+    own previous triples, atomically.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Files, directories (recursive) or globs (``.txt``, ``.html``, ``.jsonl``).
+    store : str or Path
+        Directory of the persistent store (created if missing).
+    jobs : int
+        Worker processes for the NLP stages (1 = in this process).
+    validate : bool
+        Run the SHACL shapes over the store at the end.
+    on_problem, on_article : callable, optional
+        Called for every problem found and for every article finished
+        (with its outcome: ``"built"``, ``"unchanged"`` or ``"skipped"``), e.g. to drive a progress bar.
+
+    Returns
+    -------
+    BuildReport
+    """
+    from kg.ingest import read_inputs
+    from kg.rdf import KGStore
+    from kg.resolve import Resolver
+
+    started = time.perf_counter()
+    report = BuildReport(store=str(store))
+
+    def problem(p: Problem) -> None:
+        report.skipped.append(p)
+        if on_problem:
+            on_problem(p)
+
+    def article_problem(article: Article, reason: str) -> Problem:
+        """A problem located at the article's file (and JSONL line, kept apart from the path)."""
+        where = article.path or article.id
+        path, sep, line = where.rpartition(":")
+        if sep and line.isdigit():
+            return Problem(path, reason, line=int(line))
+        return Problem(where, reason)
+
+    def finished(article: Article, outcome: str) -> None:
+        if outcome == "skipped":
+            report.failed += 1
+        if on_article:
+            on_article(article, outcome)
+
+    kgstore = KGStore(store)
+    try:
+        resolver = Resolver(known=kgstore.known_entities())
+        seen: dict[str, str] = {}
+
+        def to_analyse() -> Iterator[Article]:
+            for item in read_inputs(paths):
+                if isinstance(item, Problem):
+                    problem(item)
+                    continue
+                report.read += 1
+                try:
+                    content_hash = item.content_hash
+                except UnicodeError as exc:  # e.g. a lone surrogate in an Article made outside kg.ingest
+                    problem(article_problem(item, f"text cannot be stored: {exc}"))
+                    finished(item, "skipped")
+                    continue
+                if item.id in seen:
+                    same = "same text" if seen[item.id] == content_hash else "different text"
+                    problem(article_problem(item, f"duplicate id {item.id!r} ({same}); kept the first"))
+                    finished(item, "skipped")
+                    continue
+                seen[item.id] = content_hash
+                if kgstore.article_hash(item.id) == content_hash:
+                    report.unchanged += 1
+                    finished(item, "unchanged")
+                    continue
+                yield item
+
+        for article, analysed, error in _analysed(to_analyse(), jobs):
+            if error is not None:
+                problem(article_problem(article, f"extraction failed: {error}"))
+                finished(article, "skipped")
+                continue
+            try:
+                extraction = resolver.resolve(*analysed)
+            except Exception as exc:  # noqa: BLE001 - reported per article
+                problem(article_problem(article, f"extraction failed: resolution: {type(exc).__name__}: {exc}"))
+                finished(article, "skipped")
+                continue
+            try:
+                kgstore.replace_article(extraction)
+            except Exception as exc:  # noqa: BLE001 - the store keeps its previous state for this article
+                problem(article_problem(article, f"store write failed: {type(exc).__name__}: {exc}"))
+                finished(article, "skipped")
+                continue
+            report.built += 1
+            report.entities_by_class.update(e.cls.value for e in extraction.entities)
+            report.ties_by_relation.update(t.relation.value for t in extraction.ties)
+            finished(article, "built")
+
+        try:
+            kgstore.refresh_summary()
+        except OSError as exc:  # the articles are committed; only the derived summary view is stale
+            problem(Problem(str(store), f"summary view not refreshed: {exc}"))
+        if validate:
+            from kg.rdf.validate import validate as run_shacl
+
+            report.validation = run_shacl(kgstore)
+    finally:
+        try:
+            kgstore.close()
+        except OSError as exc:  # e.g. a full disk at the final flush: every committed article is still whole
+            report.store_error = f"store flush failed: {exc}"
+            problem(Problem(str(store), report.store_error))
+    report.seconds = time.perf_counter() - started
+    return report

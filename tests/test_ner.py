@@ -1,0 +1,231 @@
+"""Tests of the NER stage (kg.nlp.ner, kg.evaluate.ner): seeds gold, short forms, positions, junk, evaluator."""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate.ner import evaluate, format_table
+from kg.ingest import clean, read_inputs
+from kg.nlp.ner import find_mentions, load_nlp
+from kg.types import Article, CleanArticle, EntityClass
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+TINY = DATA / "ner"  # a tiny resources directory (lexicons only) and tiny CLUENER / BIO files
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def tiny_nlp():
+    return load_nlp(TINY, statistical=False)
+
+
+def article(text: str) -> CleanArticle:
+    return CleanArticle(Article(id="t", text=text), text, tuple(range(len(text) + 1)))
+
+
+def read_gold() -> dict[str, set[tuple[str, str]]]:
+    gold = collections.defaultdict(set)
+    for line in (DATA / "seed_entities.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            seed, text, cls, *_ = line.split("\t")
+            gold[seed].add((text, cls))
+    return gold
+
+
+@pytest.fixture(scope="module")
+def seed_mentions(nlp):
+    found = {}
+    for item in read_inputs([str(ROOT / "seeds")]):
+        cleaned = clean(item)
+        found[Path(item.path).name[:3]] = (cleaned, find_mentions(nlp, cleaned))
+    return found
+
+
+def test_ner_seeds_gold_recall_and_precision(seed_mentions):
+    gold = read_gold()
+    assert set(gold) == set(seed_mentions) == {"000", "001", "002", "003", "004"}
+    tp = fp = fn = 0
+    for seed, (cleaned, mentions) in seed_mentions.items():
+        for text, _cls in gold[seed]:
+            assert text in cleaned.text, f"gold name {text!r} is not in the cleaned text of seed {seed}"
+        predicted = {(m.text, m.cls.value) for m in mentions if m.cls is not EntityClass.PLACE}
+        tp += len(predicted & gold[seed])
+        fp += len(predicted - gold[seed])
+        fn += len(gold[seed] - predicted)
+    recall, precision = tp / (tp + fn), tp / (tp + fp)
+    assert recall >= 0.95, f"seed recall {recall:.3f} (tp {tp}, fn {fn})"
+    assert precision >= 0.90, f"seed precision {precision:.3f} (tp {tp}, fp {fp})"
+
+
+def test_ner_mentions_carry_clean_and_original_offsets(seed_mentions):
+    for cleaned, mentions in seed_mentions.values():
+        assert mentions
+        for m in mentions:
+            assert cleaned.text[m.start:m.end] == m.text
+            assert (m.orig_start, m.orig_end) == cleaned.to_original(m.start, m.end)
+            assert m.source in {"gazetteer", "grammar", "ner", "alias"}
+            assert 0.0 < m.confidence <= 1.0
+        starts = [m.start for m in mentions]
+        assert starts == sorted(starts)
+
+
+def test_ner_declared_short_form_gets_canonical_full_name(nlp):
+    text = "走进山西立讯精密工业有限公司（以下简称山西立讯）一层的车间。山西立讯行政课组长黄锦鹏介绍，产品全部出口。"
+    mentions = find_mentions(nlp, article(text))
+    full = "山西立讯精密工业有限公司"
+    assert any(m.text == full and m.cls is EntityClass.ENTERPRISE for m in mentions)
+    later = [m for m in mentions if m.text == "山西立讯" and m.start > text.index("）")]
+    assert later and all(m.canonical == full and m.cls is EntityClass.ENTERPRISE for m in later)
+    assert later[0].source == "alias"
+
+
+def test_ner_known_short_form_has_canonical(nlp):
+    mentions = find_mentions(nlp, article("积极推进企业与中科院、清华大学等高等院校深度合作。"))
+    cas = [m for m in mentions if m.text == "中科院"]
+    assert cas and cas[0].canonical == "中国科学院" and cas[0].cls is EntityClass.RESEARCH_INSTITUTE
+    assert any(m.text == "清华大学" and m.cls is EntityClass.UNIVERSITY for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "position"),
+    [
+        ("5月23日，德州召开动员大会，市委书记田卫东进一步明确了制造业的意义。", "田卫东", "市委书记"),
+        ("山东有研半导体材料有限公司总工程师肖清华告诉记者，订单排满全年。", "肖清华", "总工程师"),
+        ("市委副书记、市长张才芳带队到北京对接招商。", "张才芳", "市长"),
+    ],
+)
+def test_ner_person_gets_position(nlp, text, name, position):
+    persons = [m for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.PERSON]
+    assert [m.text for m in persons] == [name]
+    assert persons[0].attrs["position"] == position
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "氢能科技 沙蓬绿色种养产业模式 园区 园区 园区 园区 园区",
+        "如何牵住科技创新“牛鼻子”继续“走在前、开新局”？",
+        "德州召开先进制造业强市建设暨优化营商环境动员大会。",
+        "国家高新区、省级新区和科技园区都是创新平台，17家国家重点实验室。",
+    ],
+)
+def test_ner_no_entities_from_boilerplate_or_generic_words(nlp, text):
+    mentions = find_mentions(nlp, article(text))
+    junk = {"园区", "牛鼻子", "暨", "国家高新区", "省级新区", "科技园区", "国家重点实验室", "创新平台", "动员大会"}
+    assert not [m.text for m in mentions if m.text in junk]
+
+
+def test_ner_tokenizer_leaves_the_global_jieba_alone():
+    import jieba
+
+    before = jieba.lcut("京津冀国家技术创新中心")
+    local = load_nlp(TINY, statistical=False)
+    after = jieba.lcut("京津冀国家技术创新中心")
+    assert before == after
+    assert local.tokenizer.segmenter is not jieba.dt
+
+
+def test_ner_tokenizer_keeps_domain_words_whole(nlp):
+    import jieba
+
+    tokens = [t.text for t in nlp.tokenizer("挂牌共建京津冀国家技术创新中心德州产业创新中心")]
+    assert "技术创新中心" in tokens and "产业创新中心" in tokens
+    assert "技术创新中心" not in jieba.lcut("挂牌共建京津冀国家技术创新中心德州产业创新中心")
+
+
+def test_ner_global_jieba_unchanged_in_a_fresh_process():
+    # In a fresh interpreter (no other test touching jieba): global tokens before == after load_nlp.
+    code = (
+        "import jieba; b = jieba.lcut('德州天衢新区山东有研半导体材料有限公司');"
+        "from kg.nlp.ner import load_nlp; load_nlp(statistical=False);"
+        "a = jieba.lcut('德州天衢新区山东有研半导体材料有限公司'); print(b == a)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().endswith("True"), out.stderr[-1000:]
+
+
+def test_ner_evaluator_cluener_exact_scores(tiny_nlp):
+    # Hand-computed: the tiny gazetteer finds 浙商银行 (company, right), 国务院 as Enterprise (company: a
+    # false positive; government: a miss), 北京大学 (organization, right; 清华大学 missed), 北京 (address),
+    # and the post-title rule finds 叶老桂 (博士).  The "game" label is not scored.
+    result = evaluate(tiny_nlp, TINY / "cluener_tiny.json", "cluener")
+    expected = {
+        "company": (0.5, 1.0, 0.6667),
+        "government": (0.0, 0.0, 0.0),
+        "organization": (1.0, 0.5, 0.6667),
+        "address": (1.0, 1.0, 1.0),
+        "name": (1.0, 1.0, 1.0),
+        "_micro": (0.8, 0.6667, 0.7273),
+    }
+    for label, (p, r, f) in expected.items():
+        assert (result[label]["precision"], result[label]["recall"], result[label]["f1"]) == (p, r, f), label
+    assert result["_sentences"] == 3
+    table = format_table(result)
+    assert "company" in table and "micro avg" in table
+
+
+def test_ner_evaluator_bio_exact_scores(tiny_nlp):
+    # 国务院 (ORG, right), 北京 (LOC, right), 张三 after the title 市长 (PER, right), 清华大学 missed.
+    result = evaluate(tiny_nlp, TINY / "bio_tiny.txt", "bio")
+    assert {k: (v["precision"], v["recall"], v["f1"]) for k, v in result.items() if not k.startswith("_")} == {
+        "ORG": (1.0, 0.5, 0.6667),
+        "LOC": (1.0, 1.0, 1.0),
+        "PER": (1.0, 1.0, 1.0),
+    }
+    assert (result["_micro"]["precision"], result["_micro"]["recall"], result["_micro"]["f1"]) == (1.0, 0.75, 0.8571)
+
+
+def test_ner_evaluator_rejects_bad_input(tiny_nlp, tmp_path):
+    with pytest.raises(ValueError, match="format"):
+        evaluate(tiny_nlp, TINY / "bio_tiny.txt", "conll")
+    with pytest.raises(FileNotFoundError, match="missing.json"):
+        evaluate(tiny_nlp, tmp_path / "missing.json", "cluener")
+    bad = tmp_path / "bad.json"
+    bad.write_text('not json\n{"text": "国务院发布通知", "label": {"government": {"国务院": [[0, 2]]}}}\n', encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"bad.json:1"):
+        result = evaluate(tiny_nlp, bad, "cluener")
+    assert result["_sentences"] == 1 and result["government"]["fn"] == 1
+
+
+def test_ner_bad_lexicon_line_is_reported_and_skipped(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    lexicons.mkdir()
+    for f in (TINY / "lexicons").iterdir():
+        (lexicons / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (lexicons / "gazetteer.tsv").write_text("浙商银行\tEnterprise\n天衢\tNoSuchClass\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"gazetteer.tsv:2"):
+        local = load_nlp(tmp_path, statistical=False)
+    assert [m.text for m in find_mentions(local, article("浙商银行发布公告"))] == ["浙商银行"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n", "。", "市委书记", "（以下简称", "山西立讯（以下简称）", "😀 abc 123 ＡＢＣ", "有限公司", "a" * 3000,
+     "北京大学" * 200, "·", "(成都)科学城", "等15家企业", "、、、等三大集团公司"],
+)
+def test_ner_survives_odd_input(nlp, text):
+    mentions = find_mentions(nlp, article(text))
+    for m in mentions:
+        assert text[m.start:m.end] == m.text and m.text.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "full"),
+    [
+        ("深圳市大疆创新科技有限公司（大疆）今年发布新品。大疆表示将扩大投资。", "大疆", "深圳市大疆创新科技有限公司"),
+        ("北京智源人工智能研究院，简称智源研究院，发布模型。智源研究院院长说。", "智源研究院", "北京智源人工智能研究院"),
+    ],
+)
+def test_ner_other_short_form_declarations(nlp, text, short, full):
+    later = [m for m in find_mentions(nlp, article(text)) if m.text == short and m.start > text.index("。")]
+    assert later and all(m.canonical == full for m in later)

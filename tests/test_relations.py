@@ -1,0 +1,282 @@
+"""Relation extractor on hand-made mentions: frames, coordination, topic, passive, status, dates, positions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg.nlp import extract_ties, split_sentences
+from kg.nlp.relations import EXTRACTOR, RelationExtractor, load_relation_resources
+from kg.types import Article, CleanArticle, EntityClass, Mention, Relation, TieStatus
+
+E = EntityClass
+
+
+def article(text: str, spec: list[tuple[str, EntityClass]], date: str | None = "2023-07-18"):
+    """A CleanArticle with identity offsets and a mention for every occurrence of each name (longest first)."""
+    clean = CleanArticle(Article("t", text, date=date), text, tuple(range(len(text) + 1)))
+    taken: list[tuple[int, int]] = []
+    mentions = []
+    for name, cls in sorted(spec, key=lambda x: -len(x[0])):
+        for m in re.finditer(re.escape(name), text):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            taken.append(m.span())
+            mentions.append(Mention(name, cls, m.start(), m.end(), m.start(), m.end()))
+    return clean, sorted(mentions, key=lambda m: m.start)
+
+
+def triples(ties):
+    return {(t.subject.text, t.relation.value, t.object.text) for t in ties}
+
+
+def run(text, spec, date="2023-07-18"):
+    clean, mentions = article(text, spec, date)
+    return extract_ties(clean, mentions)
+
+
+def test_relations_split_sentences_offsets_cover_text():
+    text = "德州与有研集团合作。“好！”他说？\n\n第二段；还有\n"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["德州与有研集团合作。", "“好！”", "他说？", "第二段；还有"]
+    assert all(0 <= s < e <= len(text) for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_relations_split_sentences_empty_and_blank():
+    assert split_sentences("") == []
+    assert split_sentences(" \n\u3000 ") == []
+
+
+def test_relations_symmetric_cooperation_with_date():
+    ties = run("2018年德州市与有研集团正式牵手，合作建设集成电路生产基地。", [("德州市", E.PLACE), ("有研集团", E.ENTERPRISE)])
+    assert triples(ties) == {("德州市", "cooperatesWith", "有研集团")}
+    (tie,) = ties
+    assert tie.date == "2018" and tie.status is TieStatus.REPORTED
+    assert tie.extractor == EXTRACTOR == "kg.relations.trigger.v1"
+    assert 0 < tie.confidence <= 1
+
+
+def test_relations_coordination_one_tie_per_partner():
+    text = "河北旭阳能源有限公司积极推进与鞍山热能院、天津大学、武汉大学等知名院校合作。"
+    spec = [("河北旭阳能源有限公司", E.ENTERPRISE), ("鞍山热能院", E.RESEARCH_INSTITUTE), ("天津大学", E.UNIVERSITY), ("武汉大学", E.UNIVERSITY)]
+    assert triples(run(text, spec)) == {
+        ("河北旭阳能源有限公司", "cooperatesWith", "鞍山热能院"),
+        ("河北旭阳能源有限公司", "cooperatesWith", "天津大学"),
+        ("河北旭阳能源有限公司", "cooperatesWith", "武汉大学"),
+    }
+
+
+def test_relations_topic_carried_across_clauses():
+    text = "长治高新区围绕三电系统，上马了新能源汽车产业园，引进了武汉资环工研院的基地，引进落地了深圳中世控股工业机器人、成都奥泰集团生产项目。"
+    spec = [("长治高新区", E.PARK), ("武汉资环工研院", E.RESEARCH_INSTITUTE), ("深圳中世控股", E.ENTERPRISE), ("成都奥泰集团", E.ENTERPRISE)]
+    assert triples(run(text, spec)) == {
+        ("长治高新区", "hosts", "武汉资环工研院"),
+        ("长治高新区", "hosts", "深圳中世控股"),
+        ("长治高新区", "hosts", "成都奥泰集团"),
+    }
+
+
+def test_relations_relocation_direction_and_preposition_not_subject():
+    text = "山东有研半导体材料有限公司自2019年从北京西城区迁至德州天衢新区后，没有一人流失。"
+    spec = [("山东有研半导体材料有限公司", E.ENTERPRISE), ("北京西城区", E.PLACE), ("德州天衢新区", E.PARK)]
+    ties = run(text, spec)
+    assert triples(ties) == {("山东有研半导体材料有限公司", "relocatedTo", "德州天衢新区")}
+    assert ties[0].date == "2019"
+    assert ties[0].status is TieStatus.REPORTED  # 没有一人流失 is not a negation of the move
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("甲公司被乙公司入股。", ("乙公司", "investsIn", "甲公司")),
+        ("甲公司获乙公司注资。", ("乙公司", "investsIn", "甲公司")),
+        ("乙公司入股甲公司。", ("乙公司", "investsIn", "甲公司")),
+    ],
+)
+def test_relations_passive_swaps_roles(text, expected):
+    assert triples(run(text, [("甲公司", E.ENTERPRISE), ("乙公司", E.ENTERPRISE)])) == {expected}
+
+
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("德州天衢新区即将与京津冀国家技术创新中心签订全面战略合作协议。", TieStatus.PLANNED),
+        ("德州天衢新区计划与京津冀国家技术创新中心合作。", TieStatus.PLANNED),
+        ("德州天衢新区未与京津冀国家技术创新中心合作。", TieStatus.NEGATED),
+        ("德州天衢新区没有与京津冀国家技术创新中心签约。", TieStatus.NEGATED),
+        ("德州天衢新区不断与京津冀国家技术创新中心合作。", TieStatus.REPORTED),
+    ],
+)
+def test_relations_status_planned_and_negated(text, status):
+    ties = run(text, [("德州天衢新区", E.PARK), ("京津冀国家技术创新中心", E.INNOVATION_PLATFORM)])
+    assert len(ties) == 1 and ties[0].relation is Relation.COOPERATES_WITH
+    assert ties[0].status is status
+
+
+@pytest.mark.parametrize(
+    "text, date, expected",
+    [
+        ("2019年3月，甲公司与乙公司签约。", None, "2019-03"),
+        ("2022年10月19日甲公司与乙公司签约。", None, "2022-10-19"),
+        ("今年6月2日，甲公司与乙公司再次牵手。", "2023-07-18", "2023-06-02"),
+        ("去年甲公司与乙公司合作。", "2023-07-18", "2022"),
+        ("今年甲公司与乙公司合作。", None, None),
+        ("甲公司与乙公司合作。", "2023-07-18", None),
+        ("从2017年考察初识，到2018年甲公司与乙公司签署协议。", None, "2018"),
+    ],
+)
+def test_relations_dates(text, date, expected):
+    ties = run(text, [("甲公司", E.ENTERPRISE), ("乙公司", E.ENTERPRISE)], date=date)
+    assert len(ties) == 1
+    assert ties[0].date == expected
+
+
+def test_relations_symmetric_tie_reported_once():
+    ties = run("甲公司与乙公司签署合作协议。", [("甲公司", E.ENTERPRISE), ("乙公司", E.ENTERPRISE)])
+    assert len(ties) == 1 and ties[0].relation.symmetric
+
+
+def test_relations_holds_position_with_title():
+    text = "作为天衢新区的龙头企业，山东有研半导体材料有限公司总工程师肖清华告诉记者。长治高新区党工委委员、管委会总工程师卫玉玺说道。"
+    spec = [("天衢新区", E.PARK), ("山东有研半导体材料有限公司", E.ENTERPRISE), ("肖清华", E.PERSON), ("长治高新区", E.PARK), ("卫玉玺", E.PERSON)]
+    ties = run(text, spec)
+    got = {(t.subject.text, t.relation.value, t.object.text, t.attrs.get("position")) for t in ties}
+    assert got == {
+        ("肖清华", "holdsPosition", "山东有研半导体材料有限公司", "总工程师"),
+        ("卫玉玺", "holdsPosition", "长治高新区", "党工委委员、管委会总工程师"),
+    }
+
+
+def test_relations_visits_with_motion_verb_and_coordination():
+    text = "近年来，青岛多次组织队伍赴南京、西安、成都等地调研。"
+    spec = [(n, E.PLACE) for n in ("青岛", "南京", "西安", "成都")]
+    assert triples(run(text, spec)) == {("青岛", "visits", n) for n in ("南京", "西安", "成都")}
+
+
+def test_relations_benchmarks_with_yi_wei_frame():
+    text = "以杭州未来科技城、西安高新区等为目标，青岛市科技局多次组建队伍前往调研。"
+    spec = [("杭州未来科技城", E.PARK), ("西安高新区", E.PARK), ("青岛市科技局", E.GOVERNMENT_AGENCY)]
+    assert triples(run(text, spec)) >= {
+        ("青岛市科技局", "benchmarksAgainst", "杭州未来科技城"),
+        ("青岛市科技局", "benchmarksAgainst", "西安高新区"),
+    }
+
+
+def test_relations_located_in_and_hosts_oriented_by_type():
+    text = "位于西安高新区集贤产业园的天津鹏翎集团股份有限公司西安基地内。比亚迪在西安高新区投资的四大厂区全部建成。"
+    spec = [("西安高新区集贤产业园", E.PARK), ("天津鹏翎集团股份有限公司", E.ENTERPRISE), ("比亚迪", E.ENTERPRISE), ("西安高新区", E.PARK)]
+    assert triples(run(text, spec)) == {
+        ("天津鹏翎集团股份有限公司", "locatedIn", "西安高新区集贤产业园"),
+        ("比亚迪", "locatedIn", "西安高新区"),
+    }
+
+
+def test_relations_supplies_to_and_sub_organization():
+    text = "天津鹏翎是比亚迪的“供货商”。有研集团旗下有研半导体发展很快。"
+    spec = [("天津鹏翎", E.ENTERPRISE), ("比亚迪", E.ENTERPRISE), ("有研集团", E.ENTERPRISE), ("有研半导体", E.ENTERPRISE)]
+    assert triples(run(text, spec)) == {
+        ("天津鹏翎", "suppliesTo", "比亚迪"),
+        ("有研半导体", "subOrganizationOf", "有研集团"),
+    }
+
+
+def test_relations_technology_transfer_pattern_reads_region_abbreviations():
+    text = "形成了“研发在京津、智造在德州”的科技协作模式。"
+    ties = run(text, [])
+    got = {(t.subject.canonical, t.relation.value, t.object.canonical) for t in ties}
+    assert got == {("北京市", "transfersTechnologyTo", "德州市"), ("天津市", "transfersTechnologyTo", "德州市")}
+    for t in ties:  # synthetic mentions carry real offsets
+        assert text[t.subject.start:t.subject.end] == t.subject.text
+
+
+def test_relations_anaphor_refers_to_home_place():
+    text = "定州很好。定州发展快。我市积极推进企业与中科院、清华大学等高等院校深度合作。"
+    spec = [("定州", E.PLACE), ("中科院", E.RESEARCH_INSTITUTE), ("清华大学", E.UNIVERSITY)]
+    ties = run(text, spec)
+    assert {(t.subject.canonical or t.subject.text, t.object.text) for t in ties} == {("定州", "中科院"), ("定州", "清华大学")}
+
+
+def test_relations_trigger_inside_a_name_is_ignored():
+    text = "第三届定州市产学研合作创新大会在定州举行。"
+    spec = [("第三届定州市产学研合作创新大会", E.EVENT), ("定州", E.PLACE)]
+    assert run(text, spec) == []
+
+
+def test_relations_no_tie_between_nested_mentions_and_no_self_tie():
+    text = "德州与德州合作。"
+    assert run(text, [("德州", E.PLACE)]) == []
+
+
+def test_relations_tie_sentence_offsets_are_the_sentence():
+    text = "前言。2018年德州市与有研集团正式牵手，合作建设基地。后记"
+    clean, mentions = article(text, [("德州市", E.PLACE), ("有研集团", E.ENTERPRISE)])
+    (tie,) = extract_ties(clean, mentions)
+    assert text[tie.sentence_start:tie.sentence_end] == "2018年德州市与有研集团正式牵手，合作建设基地。"
+
+
+def test_relations_resources_are_data(tmp_path):
+    res = load_relation_resources()
+    assert "合作" in res.triggers and res.words("negation")
+    # a broken trigger row names its file and line
+    (tmp_path / "relations").mkdir()
+    for name in ("modifiers.tsv", "titles.tsv", "patterns.tsv"):
+        (tmp_path / "relations" / name).write_text((res_dir() / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "relations" / "triggers.tsv").write_text("trigger\trelation\tframe\tdirection\tconfidence\n合作\tnoSuchRelation\tsym\tforward\t0.9\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"triggers.tsv:2"):
+        RelationExtractor(tmp_path)
+
+
+def res_dir():
+    from kg.nlp.relations import RESOURCE_DIR
+
+    return RESOURCE_DIR / "relations"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("甲公司与乙公司签署了《收购协议》。", set()),  # a takeover, not a cooperation
+        ("甲公司与乙公司签署了《股权转让协议》。", {("甲公司", "cooperatesWith", "乙公司")}),
+        ("甲公司持有乙公司5%的股权。", {("甲公司", "investsIn", "乙公司")}),
+        ("乙公司控股股东甲公司宣布增资。", {("乙公司", "subOrganizationOf", "甲公司")}),
+        ("甲公司成为乙公司第一大股东。", {("甲公司", "investsIn", "乙公司")}),
+        ("甲公司对乙公司增资。", {("甲公司", "investsIn", "乙公司")}),
+        ("甲公司和乙公司双方达成合作意向。", {("甲公司", "cooperatesWith", "乙公司")}),
+        ("甲公司、乙公司等十家银行推出了多项面向中小企业的资金合作业务。", set()),
+    ],
+)
+def test_relations_finance_frames(text, expected):
+    assert triples(run(text, [("甲公司", E.ENTERPRISE), ("乙公司", E.ENTERPRISE)])) == expected
+
+
+def test_relations_stopped_cooperation_is_negated():
+    (tie,) = run("罗氏不得已主动停止与江山制药的合作。", [("罗氏", E.ENTERPRISE), ("江山制药", E.ENTERPRISE)])
+    assert tie.status is TieStatus.NEGATED
+
+
+def test_relations_event_participation_from_zai_shang():
+    text = "在日前举行的第三届产学研合作创新大会上，甲公司、乙公司等15家企业与相关院校签署协议。"
+    spec = [("第三届产学研合作创新大会", E.EVENT), ("甲公司", E.ENTERPRISE), ("乙公司", E.ENTERPRISE)]
+    assert triples(run(text, spec)) == {
+        ("甲公司", "participatesIn", "第三届产学研合作创新大会"),
+        ("乙公司", "participatesIn", "第三届产学研合作创新大会"),
+    }
+
+
+def test_relations_date_far_after_the_trigger_is_not_the_ties_date():
+    text = "长治高新区党工委委员、管委会总工程师卫玉玺说道，2020年长治高新区在全国排名第121名。"
+    ties = run(text, [("长治高新区", E.PARK), ("卫玉玺", E.PERSON)])
+    assert [(t.relation.value, t.date) for t in ties] == [("holdsPosition", None)]
+    ties = run("甲公司与乙公司签约，2019年建成投产。", [("甲公司", E.ENTERPRISE), ("乙公司", E.ENTERPRISE)])
+    assert ties[0].date is None  # the date of a later clause is another event's
+    ties = run("甲公司与乙公司合作的项目于2019年3月投产。", [("甲公司", E.ENTERPRISE), ("乙公司", E.ENTERPRISE)])
+    assert ties[0].date == "2019-03"  # same clause, close after the trigger
+
+
+def test_relations_place_mention_swallowing_the_trigger_is_trimmed():
+    text = "山东有研半导体材料有限公司自2019年从北京西城区迁至德州天衢新区。"
+    spec = [("山东有研半导体材料有限公司", E.ENTERPRISE), ("北京西城区迁至", E.PLACE), ("德州天衢新区", E.PARK)]
+    ties = run(text, spec)
+    assert triples(ties) == {("山东有研半导体材料有限公司", "relocatedTo", "德州天衢新区")}
