@@ -179,7 +179,8 @@ def main(argv=None) -> int:
     src, dst = hierarchy.resolve("京津"), hierarchy.resolve("河北")
     sources = [n for n, d in G.nodes(data=True) if d["region"][:2] in {c[:2] for c in src}]
     targets = [n for n, d in G.nodes(data=True) if d["region"][:2] in {c[:2] for c in dst}]
-    T.remove_edges_from([(u, v) for u, v in list(T.edges()) if v in set(sources) or u in set(targets)])
+    source_set, target_set = set(sources), set(targets)
+    T.remove_edges_from([(u, v) for u, v in list(T.edges()) if v in source_set or u in target_set])
     T.add_edges_from((("S", s) for s in sources), cost=0.0)
     T.add_edges_from(((t, "T") for t in targets), cost=0.0)
 
