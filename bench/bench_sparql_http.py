@@ -58,7 +58,8 @@ def _parameters(store) -> dict[str, object]:
 def _start_server(store: Path, port: int) -> subprocess.Popen:
     code = ("import sys; from api.main import serve; "
             f"serve({str(store)!r}, port={port}, host='127.0.0.1', result_cap=10**9, query_timeout=600.0)")
-    return subprocess.Popen(["nice", "-n", "10", PYTHON, "-c", code], cwd=ROOT,
+    # Same priority as the direct side (this process): an extra ``nice`` would handicap the server on a busy machine.
+    return subprocess.Popen([PYTHON, "-c", code], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
