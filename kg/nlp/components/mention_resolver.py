@@ -149,6 +149,7 @@ class MentionResolver:
         """
         text = index.text
         lex = self.lexicons
+        spans = _SpanIndex(chosen)
         pos = text.find(form)
         while pos >= 0:
             start, end = pos, pos + len(form)
@@ -166,7 +167,7 @@ class MentionResolver:
             if same is not None and same["cls"] == cls:
                 same["canonical"] = same["canonical"] or canonical  # 智源研究院 already found by the grammar
             elif aligned:
-                clashes = [(s, e) for (s, e) in chosen if s < end and start < e]
+                clashes = spans.overlapping(start, end)
                 replaceable = all(
                     start <= s and e <= end
                     and (
@@ -179,6 +180,8 @@ class MentionResolver:
                 if replaceable:
                     for key in clashes:
                         del chosen[key]
+                        spans.remove(key)
+                    spans.add((start, end))
                     chosen[(start, end)] = {"start": start, "end": end, "cls": cls, "source": "alias",
                                             "confidence": confidence, "canonical": canonical,
                                             "attrs": dict(attrs or {}), "sources": {"alias"}}
@@ -300,3 +303,30 @@ class MentionResolver:
 def make_mention_resolver(nlp: Language, name: str) -> MentionResolver:
     """spaCy factory for :class:`MentionResolver` (data read in ``initialize``)."""
     return MentionResolver(nlp, name)
+
+
+class _SpanIndex:
+    """The ``(start, end)`` keys of the chosen mentions, indexed by start so overlaps are found in bounded time.
+
+    Scanning every chosen mention for each occurrence of an alias made long articles quadratic.
+    """
+
+    def __init__(self, keys):
+        self.ends_by_start: dict[int, set[int]] = {}
+        self.longest = 0
+        for key in keys:
+            self.add(key)
+
+    def add(self, key: tuple[int, int]) -> None:
+        start, end = key
+        self.ends_by_start.setdefault(start, set()).add(end)
+        self.longest = max(self.longest, end - start)
+
+    def remove(self, key: tuple[int, int]) -> None:
+        start, end = key
+        self.ends_by_start[start].discard(end)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The keys ``(s, e)`` with ``s < end`` and ``start < e``."""
+        return [(s, e) for s in range(max(start - self.longest + 1, 0), end)
+                for e in self.ends_by_start.get(s, ()) if start < e]
