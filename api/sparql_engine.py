@@ -400,19 +400,43 @@ def _csv_value(term) -> str:
     return str(term)
 
 
+def _json_solutions(variables: list[str], rows: list[tuple]) -> bytes:
+    """SPARQL JSON results, written from cached per-term fragments: results repeat their terms a lot."""
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    keys = [dumps(v) + ":" for v in variables]
+    fragments: dict = {}
+
+    def fragment(term) -> str:
+        text = fragments.get(term)
+        if text is None:
+            text = fragments[term] = dumps(_json_term(term))
+        return text
+
+    bindings = ",".join(
+        "{" + ",".join(key + fragment(t) for key, t in zip(keys, row) if t is not None) + "}" for row in rows
+    )
+    return ('{"head":{"vars":' + dumps(variables) + '},"results":{"bindings":[' + bindings + "]}}").encode("utf-8")
+
+
 def _write_solutions(outcome: QueryOutcome, name: str) -> bytes:
     variables = outcome.variables
     if name == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in outcome.rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _json_solutions(variables, outcome.rows)
     if name == "xml":
         parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
                  "<head>", *(f"<variable name={quoteattr(v)}/>" for v in variables), "</head><results>"]
+        opens = [f"<binding name={quoteattr(v)}>" for v in variables]
+        fragments: dict = {}
         for row in outcome.rows:
             parts.append("<result>")
-            parts.extend(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                         for v, t in zip(variables, row) if t is not None)
+            for open_tag, t in zip(opens, row):
+                if t is not None:
+                    text = fragments.get(t)
+                    if text is None:
+                        text = fragments[t] = _xml_term(t)
+                    parts.append(open_tag + text + "</binding>")
             parts.append("</result>")
         parts.append("</results></sparql>\n")
         return "".join(parts).encode("utf-8")
