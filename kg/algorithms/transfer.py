@@ -47,17 +47,20 @@ _COSTS = ("inverse_weight", "neg_log_confidence", "hops")
 _SOURCE, _TARGET = ("__transfer_source__",), ("__transfer_target__",)
 
 
-def _hop_cost(data: dict, cost) -> float:
+def _cost_function(cost):
+    """The per-hop cost as a function of the tie's data (chosen once: it runs for every tie)."""
     if callable(cost):
-        return float(cost(data))
+        return lambda data: float(cost(data))
     if cost == "inverse_weight":
-        return 1.0 / max(float(data.get("weight", 1) or 1), 1e-9)
+        return lambda data: 1.0 / max(float(data.get("weight", 1) or 1), 1e-9)
     if cost == "neg_log_confidence":
-        confidence = data.get("confidence")
-        confidence = 1.0 if confidence is None else min(max(float(confidence), 1e-9), 1.0)
-        return -math.log(confidence)
+        def neg_log_confidence(data):
+            confidence = data.get("confidence")
+            confidence = 1.0 if confidence is None else min(max(float(confidence), 1e-9), 1.0)
+            return -math.log(confidence)
+        return neg_log_confidence
     if cost == "hops":
-        return 1.0
+        return lambda data: 1.0
     raise ValueError(f"cost must be one of {_COSTS} or a function of the edge data, not {cost!r}")
 
 
@@ -104,6 +107,7 @@ def transfer_graph(G, *, rules: dict | None = None, cost="inverse_weight") -> nx
 def _walkable_steps(G, rules, cost) -> dict:
     """``(a, b) -> (cost, direction, tie subject, tie object, tie data)``, the cheapest step a -> b."""
     rules = TRAVERSAL if rules is None else {**TRAVERSAL, **rules}
+    hop_cost = _cost_function(cost)
     best: dict = {}
     for u, v, data in G.edges(data=True):
         if u == v:
@@ -114,7 +118,7 @@ def _walkable_steps(G, rules, cost) -> dict:
             continue
         if rule not in ("forward", "reverse", "both"):
             raise ValueError(f"traversal rule for {rel!r} must be forward/reverse/both, not {rule!r}")
-        c = _hop_cost(data, cost)
+        c = hop_cost(data)
         if c < 0:
             raise ValueError(f"negative cost {c} on tie {u} -> {v}")
         if rule in ("forward", "both") and ((u, v) not in best or best[(u, v)][0] > c):
