@@ -46,6 +46,8 @@ class BuildReport:
 
 
 _WORKER_NLP = None
+#: Articles handed to the worker pool ahead of the writer, per worker (bounds a parallel build's memory).
+IN_FLIGHT_PER_JOB = 8
 
 
 def _worker_nlp():
@@ -98,16 +100,28 @@ def _safe_analyse(article: Article):
 
 
 def _analysed(articles: Iterable[Article], jobs: int) -> Iterator[tuple[Article, tuple | None, str | None]]:
-    """Analyse articles in order, in ``jobs`` worker processes when ``jobs > 1``."""
+    """Analyse articles in order, in ``jobs`` worker processes when ``jobs > 1``.
+
+    At most ``IN_FLIGHT_PER_JOB * jobs`` articles are read ahead of the one being written, so memory
+    does not grow with the corpus (``Pool.imap`` would queue the whole input as fast as it is read).
+    """
     if jobs <= 1:
         for article in articles:
             yield _safe_analyse(article)
         return
     import multiprocessing as mp
+    from collections import deque
 
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    window = IN_FLIGHT_PER_JOB * jobs
     with ctx.Pool(jobs) as pool:
-        yield from pool.imap(_safe_analyse, articles, chunksize=4)
+        pending: deque = deque()
+        for article in articles:
+            pending.append(pool.apply_async(_safe_analyse, (article,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def build(

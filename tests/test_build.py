@@ -174,3 +174,27 @@ def test_build_killed_midway_leaves_previous_store_usable(tmp_path):
     assert report.built + report.unchanged == 40
     with KGStore(store) as kgstore:
         assert len(kgstore.article_ids()) == 40
+
+
+def test_parallel_analysis_reads_a_bounded_number_of_articles_ahead():
+    """A parallel build must not queue the whole corpus: memory would grow with the number of articles."""
+    import kg.pipeline as pipeline
+    from kg.types import Article
+
+    pipeline._worker_nlp()  # loaded before the fork: workers inherit it instead of loading their own
+    pulled = 0
+
+    def articles():
+        nonlocal pulled
+        for i in range(60):
+            pulled += 1
+            yield Article(id=f"a{i}", text=f"德州市与清华大学签署合作协议{i}。")
+
+    jobs = 2
+    stream = pipeline._analysed(articles(), jobs)
+    first = next(stream)
+    assert first[0].id == "a0" and first[2] is None
+    assert pulled <= pipeline.IN_FLIGHT_PER_JOB * jobs, pulled
+    rest = list(stream)
+    assert [a.id for a, _, _ in rest] == [f"a{i}" for i in range(1, 60)]  # in order, nothing lost
+    assert all(error is None and analysed is not None for _, analysed, error in rest)
