@@ -9,7 +9,9 @@
 * ``kg_name_grammar_v1`` — names built as region prefix + body + type suffix (有限公司, 大学, 研究院,
   高新区, 技术创新中心, 大会, 项目 ...), quoted names, enumerations (A、B等企业), persons after a position
   title (市委书记田卫东) or before a post-title (渠志灿博士);
-* ``kg_char_ner_v1`` — the character-level statistical NER shipped in ``kg/resources/ner_model``;
+* a statistical character tagger (``models``): ``kg_crf_ner_v1`` — the CRF shipped in
+  ``kg/resources/ner_crf`` — and/or ``kg_char_ner_v1`` — the spaCy character model shipped in
+  ``kg/resources/ner_model`` (see :data:`DEFAULT_MODELS`);
 * ``kg_mention_resolver_v1`` — selection, declared short forms (``（以下简称X）``), implicit company short
   forms (山东有研半导体材料有限公司 -> 有研半导体), positions, junk filter.
 
@@ -44,6 +46,7 @@ from spacy.tokens import Doc
 
 # The imports register the factories with spaCy (no data is read here).
 from kg.nlp.components import char_ner as _char_ner  # noqa: F401
+from kg.nlp.components import crf_ner as _crf_ner  # noqa: F401
 from kg.nlp.components import lexicon_ruler as _lexicon_ruler  # noqa: F401
 from kg.nlp.components import mention_resolver as _mention_resolver  # noqa: F401
 from kg.nlp.components import name_grammar as _name_grammar  # noqa: F401
@@ -52,21 +55,34 @@ from kg.nlp.components.mention_resolver import MENTIONS_KEY
 from kg.nlp.tokenizer import JiebaTokenizer, load_jieba_tags, make_jieba
 from kg.types import CleanArticle, EntityClass, Mention
 
-__all__ = ["load_nlp", "find_mentions", "doc_mentions", "DEFAULT_RESOURCES"]
+__all__ = ["load_nlp", "find_mentions", "doc_mentions", "DEFAULT_RESOURCES", "DEFAULT_MODELS", "STATISTICAL_MODELS"]
 
 DEFAULT_RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
+#: Statistical components by short name: (factory, pipe name, model directory under resources, file that
+#: marks a trained model).
+STATISTICAL_MODELS = {
+    "crf": ("kg_crf_ner_v1", "kg_crf_ner", "ner_crf", "model.crfsuite"),
+    "char": ("kg_char_ner_v1", "kg_char_ner", "ner_model", "meta.json"),
+}
+#: The statistical components ``load_nlp()`` adds when ``models`` is not given.
+DEFAULT_MODELS: tuple[str, ...] = ("char",)
 
-def load_nlp(resources=None, *, statistical: bool = True) -> Language:
+
+def load_nlp(resources=None, *, statistical: bool = True, models=None) -> Language:
     """Build the NER pipeline from the resources directory (load it once per process).
 
     Parameters
     ----------
     resources : str or pathlib.Path, optional
-        A directory holding ``lexicons/`` and ``ner_model/``; default ``kg/resources``.
+        A directory holding ``lexicons/`` and the model directories (``ner_crf/``, ``ner_model/``);
+        default ``kg/resources``.
     statistical : bool
-        Add the trained character NER (``kg_char_ner_v1``).  ``False`` gives the rules-only pipeline.
-        When the model directory holds no model, the pipeline is built without it and a warning says so.
+        Add the trained statistical tagger(s).  ``False`` gives the rules-only pipeline.
+        When a model directory holds no model, the pipeline is built without it and a warning says so.
+    models : sequence of str, optional
+        Which statistical components, by name in :data:`STATISTICAL_MODELS` (``"crf"``, ``"char"``, or
+        both); default :data:`DEFAULT_MODELS`.
 
     Returns
     -------
@@ -74,6 +90,10 @@ def load_nlp(resources=None, *, statistical: bool = True) -> Language:
         ``spacy.blank("zh")`` with the owned jieba tokenizer and the ``kg_*`` components.
     """
     root = Path(resources) if resources is not None else DEFAULT_RESOURCES
+    models = tuple(DEFAULT_MODELS if models is None else ([models] if isinstance(models, str) else models))
+    unknown = [m for m in models if m not in STATISTICAL_MODELS]
+    if unknown:
+        raise ValueError(f"unknown statistical NER model(s) {unknown}: expected some of {sorted(STATISTICAL_MODELS)}")
     lexicon_dir = root / "lexicons"
     if not lexicon_dir.is_dir():
         raise FileNotFoundError(f"NER lexicons not found: {lexicon_dir} is not a directory")
@@ -86,14 +106,13 @@ def load_nlp(resources=None, *, statistical: bool = True) -> Language:
     nlp.tokenizer = JiebaTokenizer(nlp.vocab, segmenter)
     nlp.add_pipe("kg_lexicon_ruler_v1", name="kg_lexicon_ruler").initialize(lexicons=lexicons, tags=tags)
     nlp.add_pipe("kg_name_grammar_v1", name="kg_name_grammar").initialize(lexicons=lexicons, tags=tags, segmenter=segmenter)
-    model_dir = root / "ner_model"
-    if statistical:
-        if (model_dir / "meta.json").is_file():
-            nlp.add_pipe("kg_char_ner_v1", name="kg_char_ner").initialize(
-                model_dir=str(model_dir), lexicons=lexicons, tags=tags
-            )
+    for model in models if statistical else ():
+        factory, pipe_name, directory, marker = STATISTICAL_MODELS[model]
+        model_dir = root / directory
+        if (model_dir / marker).is_file():
+            nlp.add_pipe(factory, name=pipe_name).initialize(model_dir=str(model_dir), lexicons=lexicons, tags=tags)
         else:
-            warnings.warn(f"no trained NER model in {model_dir}: using gazetteer and name grammar only", stacklevel=2)
+            warnings.warn(f"no trained NER model in {model_dir}: pipeline built without {factory}", stacklevel=2)
     nlp.add_pipe("kg_mention_resolver_v1", name="kg_mention_resolver").initialize(lexicons=lexicons, tags=tags)
     return nlp
 

@@ -1,0 +1,125 @@
+"""``kg_crf_ner_v1``: the CRF character tagger (kg/resources/ner_crf) as a candidate source.
+
+A linear-chain CRF (python-crfsuite, trained by scripts/train_ner_crf.py on the CLUENER and People's
+Daily train splits) labels each character (BIOES over the CLUENER labels) from the features of
+:mod:`kg.nlp.components.crf_features`: characters and n-grams around it, character types, and the jieba
+word holding it (the pipeline's own tokens, so no second segmentation) with its tag and lexicon hits.
+The decoded spans go through :class:`kg.nlp.components.model_spans.ModelSpans` (label mapping, suffix
+refinement, plausibility filter), exactly as the spaCy character model's do, and become candidates with
+source ``ner``.
+
+Why a CRF: the transition-based spaCy model spent ~85 % of the mention stage's time; the CRF's cost is
+the per-character feature strings plus a Viterbi pass in C.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp.components.candidates import TokenIndex
+from kg.nlp.components.crf_features import CrfFeaturizer, tags_to_spans
+from kg.nlp.components.lexicons import Lexicons, load_lexicons
+from kg.nlp.components.model_spans import ModelSpans
+
+__all__ = ["CrfNer", "MODEL_FILE"]
+
+#: The model file inside the model directory.
+MODEL_FILE = "model.crfsuite"
+
+_SENTENCE_END = set("。！？!?；;\n")
+
+
+def _chunks(text: str, soft_limit: int = 200, hard_limit: int = 400):
+    """Yield ``(start, end)`` chunks of ``text`` ending after sentence punctuation.
+
+    Training items are sentences; a chunk longer than ``soft_limit`` also ends at a comma, and one
+    longer than ``hard_limit`` anywhere (Viterbi memory grows with the sequence).
+    """
+    start = 0
+    for i, char in enumerate(text):
+        length = i - start + 1
+        if char in _SENTENCE_END or (length >= soft_limit and char in "，,、") or length >= hard_limit:
+            yield start, i + 1
+            start = i + 1
+    if start < len(text):
+        yield start, len(text)
+
+
+class CrfNer:
+    """Tag the Doc's characters with the shipped CRF and add the spans as candidates."""
+
+    def __init__(self, nlp: Language, name: str, confidence: float = 0.7):
+        self.name = name
+        self.confidence = confidence
+        self.tagger = None
+        self.featurizer: CrfFeaturizer | None = None
+        self.spans = ModelSpans(None)
+
+    def initialize(self, get_examples=None, *, nlp=None, model_dir: str | None = None,
+                   lexicon_dir: str | None = None, lexicons: Lexicons | None = None,
+                   tags: dict[str, str] | None = None):
+        """Load ``model_dir/model.crfsuite`` (offline) and the lexicon tables its features use.
+
+        Parameters
+        ----------
+        model_dir : str
+            Directory holding ``model.crfsuite``.
+        lexicon_dir : str, optional
+            Read the lexicons from here when ``lexicons`` is not given.
+        lexicons : kg.nlp.components.lexicons.Lexicons, optional
+            The NER lexicons (features and plausibility filter); one of ``lexicons``/``lexicon_dir`` is required.
+        tags : dict, optional
+            jieba's ``word -> part-of-speech`` table with the domain words (as ``load_nlp`` builds it).
+        """
+        import pycrfsuite  # imported here: loading the pipeline, not importing kg, needs the library
+
+        path = Path(model_dir) / MODEL_FILE if model_dir is not None else None
+        if path is None or not path.is_file():
+            raise FileNotFoundError(f"{self.name}: no CRF model {path} (train it with scripts/train_ner_crf.py)")
+        if lexicons is None:
+            if lexicon_dir is None:
+                raise ValueError(f"{self.name}: the CRF features need the NER lexicons (lexicons= or lexicon_dir=)")
+            lexicons = load_lexicons(Path(lexicon_dir))
+        tagger = pycrfsuite.Tagger()
+        try:
+            tagger.open(str(path))
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{self.name}: {path} is not a crfsuite model ({err})") from err
+        self.tagger = tagger
+        self.featurizer = CrfFeaturizer(lexicons, tags or {})
+        self.spans = ModelSpans(lexicons, tags)
+
+    def predict(self, index: TokenIndex) -> list[tuple[int, int, str]]:
+        """Return the ``(start, end, label)`` character spans (dataset labels) the CRF finds in ``index.text``.
+
+        Parameters
+        ----------
+        index : kg.nlp.components.candidates.TokenIndex
+            The text and its jieba words (``TokenIndex.of(doc)``).
+        """
+        if self.tagger is None:
+            raise RuntimeError(f"{self.name} is not initialised: build the pipeline with kg.nlp.load_nlp()")
+        text = index.text
+        features = self.featurizer.features(text, index.starts, index.ends)
+        tag = self.tagger.tag
+        spans = []
+        for start, end in _chunks(text):
+            if text[start:end].isspace():
+                continue
+            spans.extend((start + s, start + e, label) for s, e, label in tags_to_spans(tag(features[start:end])))
+        return spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add the CRF's spans to ``doc`` as candidates."""
+        index = TokenIndex.of(doc)
+        self.spans.add(doc, index, self.predict(index), self.confidence)
+        return doc
+
+
+@Language.factory("kg_crf_ner_v1", assigns=["doc.user_data"], default_config={"confidence": 0.7})
+def make_crf_ner(nlp: Language, name: str, confidence: float) -> CrfNer:
+    """spaCy factory for :class:`CrfNer` (model loaded in ``initialize``)."""
+    return CrfNer(nlp, name, confidence)

@@ -1,0 +1,134 @@
+"""Turning a statistical model's labelled character spans into mention candidates (shared by the models).
+
+Both statistical components (``kg_char_ner_v1``, the spaCy character model, and ``kg_crf_ner_v1``, the
+CRF tagger) predict spans in the CLUENER label scheme; :class:`ModelSpans` maps the labels onto our
+classes, gives an organisation/address span the class of its type suffix (…大学 -> University,
+…高新区 -> Park) and keeps only spans that look like names of their class before recording them as
+candidates (source ``ner``) on the jieba Doc.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from kg.nlp.components.candidates import PUNCT, TokenIndex, add_candidate
+from kg.nlp.components.lexicons import Lexicons
+from kg.types import EntityClass
+
+__all__ = ["ModelSpans", "LABEL_TO_CLASS"]
+
+#: Training labels (CLUENER scheme) -> our classes; other labels (book, game, movie, scene, position) are dropped.
+LABEL_TO_CLASS = {
+    "company": EntityClass.ENTERPRISE,
+    "government": EntityClass.GOVERNMENT_AGENCY,
+    "organization": EntityClass.ORGANIZATION,
+    "address": EntityClass.PLACE,
+    "name": EntityClass.PERSON,
+}
+_REFINABLE = {EntityClass.ORGANIZATION, EntityClass.PLACE, EntityClass.ENTERPRISE, EntityClass.GOVERNMENT_AGENCY}
+
+
+# jieba tags of dictionary words that may be names: organisation, other proper noun, place, person,
+# abbreviation, foreign word.
+_NAME_TAGS = {"nt", "nz", "ns", "nr", "j", "en", "x"}
+_BANNED_IN_NAME = set("pcur")
+_BANNED_IN_PLACE = set("pcurvd")
+# jieba tag heads of words that are no person names: verb, adjective, adverb, numeral, quantifier,
+# pronoun, preposition, conjunction, particle, locality.
+_NON_NAME_TAG_HEADS = set("vadmqrpcuf")
+# Last characters of government bodies' names (局, 委员会, 部, 政府, 法院, 办公室, 署, 厅 ...).
+_GOVERNMENT_ENDINGS = set("局委部府院厅办署会处室站队所庭组司宫台军关馆")
+
+
+class ModelSpans:
+    """Label mapping, suffix refinement and plausibility filter for model spans.
+
+    Parameters
+    ----------
+    lexicons : kg.nlp.components.lexicons.Lexicons or None
+        The NER lexicons; ``None`` keeps every span (no plausibility filter, no suffix refinement).
+    tags : dict, optional
+        jieba's ``word -> part-of-speech`` table.
+    """
+
+    def __init__(self, lexicons: Lexicons | None, tags: dict[str, str] | None = None):
+        self.lexicons = lexicons
+        self.tags = tags or {}
+        self.suffixes: list[tuple[str, EntityClass]] = []
+        if lexicons is not None:
+            self.suffixes = sorted(((s, c) for s, (c, _l) in lexicons.suffixes.items()), key=lambda x: -len(x[0]))
+
+    def add(self, doc: Doc, index: TokenIndex, spans: Iterable[tuple[int, int, str]], confidence: float) -> None:
+        """Record the plausible ``(start, end, dataset label)`` spans of ``doc`` as ``ner`` candidates."""
+        text = index.text
+        for start, end, label in spans:
+            cls = LABEL_TO_CLASS.get(label)
+            if cls is None:
+                continue
+            cls = self.refine(text[start:end], cls)
+            if self.lexicons is None or self.plausible(index, start, end, cls):
+                add_candidate(doc, start, end, cls.value, "ner", confidence)
+
+    def refine(self, text: str, cls: EntityClass) -> EntityClass:
+        """Give an organisation/address span the class of its type suffix, when it has one."""
+        if cls in _REFINABLE:
+            for suffix, suffix_cls in self.suffixes:
+                if text.endswith(suffix) and len(text) > len(suffix):
+                    if suffix_cls in (EntityClass.EVENT, EntityClass.PROJECT):
+                        return cls
+                    return suffix_cls
+        return cls
+
+    def plausible(self, index: TokenIndex, start: int, end: int, cls: EntityClass) -> bool:
+        """Keep a model span only when it looks like a name of its class.
+
+        The span must sit on jieba token boundaries (纳米科 inside 纳米/科技 is a broken span), must not be
+        generic or a bare kind (国家高新区), a person must be a 2-4 character name starting with a family
+        name and not a dictionary word (物联网), and a government body must end like one (局, 委, 部 ...).
+        """
+        lex = self.lexicons
+        span = index.text[start:end]
+        if not index.aligned(start, end) or any(c in PUNCT and c != "·" for c in span):
+            return False
+        if span in lex.gazetteer or span in lex.short_forms:
+            return True
+        # function words (and, for places, verbs and adverbs) never occur inside a name: 巴基斯坦指责印度,
+        # 辽宁沈阳市采访 are the model running over a clause
+        banned = _BANNED_IN_PLACE if cls is EntityClass.PLACE else _BANNED_IN_NAME
+        i = index.token_at(start)
+        while i < len(index) and index.starts[i] < end:
+            word = index.words[i]
+            if len(word) > 1 and self.tags.get(word, "x")[:1] in banned:
+                return False
+            i += 1
+        if lex.is_generic(span) or (cls is not EntityClass.PLACE and lex.is_places_or_generic(span)):
+            return False  # 宁波市级财政, 德州市人才: a place and common words
+        if span[-1].isdigit() or any(span.endswith(t) for t in lex.positions):
+            return False  # 私募股权投资基金11, 青岛市委常委
+        tag = self.tags.get(span)
+        if tag is not None and tag[:2] not in _NAME_TAGS:
+            return False  # one dictionary word that is no name (招商引资, 部委)
+        for suffix, _suffix_cls in self.suffixes:
+            if span.endswith(suffix):
+                body = span[: -len(suffix)]
+                if not body or lex.is_generic(body):
+                    return False
+                if cls is EntityClass.ENTERPRISE and lex.is_places(body):
+                    return False  # 美国公司
+                break
+        if cls is EntityClass.PERSON:
+            if not (2 <= len(span) <= 4 or ("·" in span and len(span) <= 12)) or any(c.isdigit() or c.isascii() for c in span):
+                return False
+            tag = self.tags.get(span, "")
+            if tag[:1] in _NON_NAME_TAG_HEADS or tag in ("n", "ns", "nt", "vn", "an"):
+                return False  # a dictionary word that is no name (物联网, 招商)
+            # a Chinese name starts with a family name; a foreign one (基里延科, 克林顿) is a known
+            # transliterated name (jieba nr/nrt/nrfg) or is written with a middle dot
+            return (
+                span[0] in lex.surnames or span[:2] in lex.surnames
+            ) or tag[:2] == "nr" or "·" in span
+        if cls is EntityClass.GOVERNMENT_AGENCY:
+            return span[-1] in _GOVERNMENT_ENDINGS or span in lex.gazetteer or span in lex.short_forms
+        return True
