@@ -37,10 +37,45 @@ StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="Store directory (
 def _table(title: str, rows: list[tuple], headers: tuple[str, ...]) -> Table:
     table = Table(title=title, title_justify="left")
     for h in headers:
-        table.add_column(h)
+        table.add_column(h, overflow="fold")  # wrap long Chinese names instead of cutting them
     for row in rows:
         table.add_row(*(escape(str(c)) for c in row))  # text from articles is data, never rich markup
     return table
+
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
+def _print_frame(frame, fmt: str, title: str, index: bool = False) -> None:
+    """Print a DataFrame as a rich table, CSV or JSON records (``index``: keep the row labels as a column)."""
+    if fmt not in ("table", "csv", "json"):
+        err.print(f"[red]error:[/] unknown format {escape(fmt)!r}: use table, csv or json")
+        raise typer.Exit(2)
+    if index:
+        frame = frame.reset_index()
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False) + "\n")
+    else:
+        rows = [tuple(_cell(c) for c in r) for r in frame.itertuples(index=False)]
+        console.print(_table(title, rows, tuple(map(str, frame.columns))))
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.4g}"  # NaN -> empty
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def _open_graph(store: Path):
+    """The store as a :class:`kg.KnowledgeGraph` (read-only, so a running ``kg serve`` is no obstacle)."""
+    import kg
+
+    _require_store(store)
+    return kg.open(store, read_only=True)
 
 
 def _require_store(store: Path) -> None:
@@ -141,12 +176,7 @@ def query(
     except ValueError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
-    if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
-    elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False) + "\n")
-    else:
-        console.print(_table(f"{len(frame)} rows", [tuple(r) for r in frame.itertuples(index=False)], tuple(frame.columns)))
+    _print_frame(frame, fmt, f"{len(frame)} rows")
 
 
 @app.command()
@@ -201,6 +231,122 @@ def validate(store: StoreOpt = Path(DEFAULT_STORE)) -> None:
     _print_validation(result)
     if not result.conforms:
         raise typer.Exit(1)
+
+
+@app.command()
+def hubs(
+    store: StoreOpt = Path(DEFAULT_STORE),
+    top: Annotated[int, typer.Option("--top", "-n", help="How many actors (0 = all with a tie).")] = 10,
+    by: Annotated[str, typer.Option(help="Rank by hub, degree, weighted_degree, pagerank or betweenness.")] = "hub",
+    region: Annotated[Optional[list[str]], typer.Option(help="Only actors in this region or group (repeatable): 河北, 京津冀, 371400.")] = None,
+    cls: Annotated[Optional[list[str]], typer.Option("--class", help="Only actors of this class (repeatable): Enterprise, University...")] = None,
+    start: Annotated[Optional[str], typer.Option(help="Only ties dated from this date (YYYY[-MM[-DD]]).")] = None,
+    end: Annotated[Optional[str], typer.Option(help="Only ties dated up to this date.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Collaboration hubs: actors many others work with, often, through important partners."""
+    with _open_graph(store) as graph:
+        try:
+            frame = graph.hubs(top=top or None, by=by, region=region or None, cls=cls or None, start=start, end=end)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from None
+    columns = ["rank", "label", "cls", "city", "degree", "pagerank", "betweenness", "hub_score"]
+    _print_frame(frame if fmt != "table" else frame[columns], fmt, f"collaboration hubs (by {by})")
+
+
+@app.command()
+def communities(
+    store: StoreOpt = Path(DEFAULT_STORE),
+    method: Annotated[str, typer.Option(help="louvain or leiden.")] = "louvain",
+    seed: Annotated[int, typer.Option(help="Random seed (the same seed gives the same communities).")] = 0,
+    resolution: Annotated[float, typer.Option(help="Above 1: smaller communities.")] = 1.0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Communities of actors tied more to each other than to the rest, with their dominant region and class."""
+    with _open_graph(store) as graph:
+        try:
+            frame = graph.communities(method=method, seed=seed, resolution=resolution)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from None
+    frame = frame.drop(columns=["nodes"])
+    _print_frame(frame, fmt, f"{len(frame)} communities ({method}, seed {seed})")
+
+
+@app.command()
+def paths(
+    source: Annotated[str, typer.Option("--from", help="Source region or group: 北京, 京津, 天津...")] = "京津",
+    target: Annotated[str, typer.Option("--to", help="Target region or group: 河北, 德州, 定州...")] = "河北",
+    k: Annotated[int, typer.Option("--k", "-k", help="Number of paths.")] = 5,
+    cost: Annotated[str, typer.Option(help="inverse_weight (best supported), neg_log_confidence (most certain) or hops.")] = "inverse_weight",
+    max_hops: Annotated[Optional[int], typer.Option(help="Leave out longer paths.")] = None,
+    store: StoreOpt = Path(DEFAULT_STORE),
+    fmt: FormatOpt = "table",
+) -> None:
+    """Technology-transfer paths from actors in one region to another, each hop with its evidence sentence."""
+    with _open_graph(store) as graph:
+        try:
+            frame = graph.paths(source=source, target=target, k=k, cost=cost, max_hops=max_hops)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from None
+    if fmt != "table":
+        _print_frame(frame, fmt, "")
+        return
+    if frame.empty:
+        console.print(f"no transfer path from {escape(source)} to {escape(target)}")
+        return
+    for number, hops_of_path in frame.groupby("path", sort=True):
+        console.print(f"[bold]{number}. {escape(hops_of_path.route.iloc[0])}[/]  (cost {hops_of_path.path_cost.iloc[0]:.3g})")
+        for _, hop in hops_of_path.iterrows():
+            way = " (walked backwards)" if hop.direction == "reverse" else ""
+            console.print(f"   {escape(str(hop['from']))} —{hop.relation}{way}→ {escape(str(hop.to))}   "
+                          f"{hop.weight} article(s), confidence {_cell(hop.confidence)}, {_cell(hop.date)}, "
+                          f"{escape(str(hop.article))} [{_cell(hop.start)}:{_cell(hop.end)}]", soft_wrap=True)
+            console.print(f"      「{escape(str(hop.sentence))}」", soft_wrap=True)
+
+
+@app.command()
+def flows(
+    store: StoreOpt = Path(DEFAULT_STORE),
+    level: Annotated[str, typer.Option(help="city, province or region (the finest: districts, county-level cities).")] = "city",
+    net: Annotated[bool, typer.Option("--net", help="Net flows (from → to minus back).")] = False,
+    year: Annotated[Optional[str], typer.Option(help="Only ties with evidence of this year.")] = None,
+    corridor: Annotated[Optional[list[str]], typer.Option(help="A corridor FROM:TO (repeatable); default: kg/resources/corridors.tsv.")] = None,
+    corridors_file: Annotated[Optional[Path], typer.Option("--corridors", help="A corridors table (from<TAB>to).")] = None,
+    by_year: Annotated[bool, typer.Option("--by-year", help="Corridors year by year.")] = False,
+    top: Annotated[int, typer.Option("--top", "-n", help="How many region pairs to list.")] = 20,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write flows.csv, strength.csv and corridors.csv here.")] = None,
+) -> None:
+    """City-to-city (or province) flows: the strongest region pairs, corridors both ways, in/out strength."""
+    from kg import algorithms
+
+    try:
+        pairs = [tuple(c.split(":", 1)) for c in corridor] if corridor else algorithms.read_corridors(corridors_file)
+        if any(len(p) != 2 or not all(p) for p in pairs):
+            raise ValueError(f"a corridor is FROM:TO, not {corridor}")
+        with _open_graph(store) as graph:
+            matrix = graph.flows(level, net=net, year=year)
+            gross = matrix if not net else graph.flows(level, year=year)
+            strength = algorithms.strength(gross).rename_axis(level)
+            corridors = graph.corridors(pairs, by_year=by_year)
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    between = gross.stack()
+    between = between[(between > 0) & (between.index.get_level_values(0) != between.index.get_level_values(1))]
+    between = between.sort_values(ascending=False, kind="stable").head(top)
+    back = [int(gross.loc[b, a]) for a, b in between.index]
+    rows = [(a, b, int(n), m, int(n) - m) for ((a, b), n), m in zip(between.items(), back)]
+    console.print(_table(f"strongest {level} pairs (ties; {'net' if net else 'gross'} matrix in flows.csv)", rows,
+                         ("from", "to", "ties", "back", "net")))
+    _print_frame(corridors, "table", "corridors")
+    _print_frame(strength.head(top), "table", f"{level} strength (ties out, in, net, inside)", index=True)
+    if out is not None:
+        frames = {"flows": matrix, "strength": strength, "corridors": corridors.set_index("corridor")}
+        for path in algorithms.write_csv(frames, out):
+            console.print(f"wrote {path}")
 
 
 @app.command()

@@ -23,6 +23,7 @@ __all__ = [
     "corridor_flows",
     "flow_matrix",
     "net_flow",
+    "read_corridors",
     "strength",
     "ties_between",
     "ties_between_sparql",
@@ -302,6 +303,46 @@ def ties_between_sparql(store, source, target, *, relations=None) -> int:
     )
     rows = run_select(store, query)
     return int(rows[0]["ties"]) if rows else 0
+
+
+def read_corridors(path: str | Path | None = None) -> list[tuple[str, str]]:
+    """Read a corridors table: ``from<TAB>to[<TAB>note]`` per line after a header, ``#`` comments.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The table (default ``kg/resources/corridors.tsv``: the 京津冀 corridors and partner cities).
+
+    Returns
+    -------
+    list of (str, str)
+        ``(from, to)`` pairs in file order, for :func:`corridor_flows`.
+
+    Raises
+    ------
+    ValueError
+        A line without two non-empty columns (the message names the file and line).
+
+    Examples
+    --------
+    >>> read_corridors()[:3]
+    [('北京', '河北'), ('天津', '河北'), ('北京', '天津')]
+    """
+    path = Path(path) if path is not None else Path(__file__).resolve().parent.parent / "resources" / "corridors.tsv"
+    corridors, header_seen = [], False
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = [f.strip() for f in line.rstrip("\r\n").split("\t")]
+            if not header_seen:
+                header_seen = True
+                if fields[:2] == ["from", "to"]:
+                    continue
+            if len(fields) < 2 or not fields[0] or not fields[1]:
+                raise ValueError(f"{path}:{number}: expected 'from<TAB>to', got {line.strip()!r}")
+            corridors.append((fields[0], fields[1]))
+    return corridors
 
 
 def write_csv(frames: dict, directory: str | Path) -> list[Path]:
