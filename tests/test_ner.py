@@ -86,7 +86,8 @@ def test_ner_declared_short_form_gets_canonical_full_name(nlp):
     assert any(m.text == full and m.cls is EntityClass.ENTERPRISE for m in mentions)
     later = [m for m in mentions if m.text == "山西立讯" and m.start > text.index("）")]
     assert later and all(m.canonical == full and m.cls is EntityClass.ENTERPRISE for m in later)
-    assert later[0].source == "alias"
+    # the declaration gives the canonical name; the CRF may find the short form itself (source "ner")
+    assert later[0].source in {"alias", "ner"}
 
 
 def test_ner_known_short_form_has_canonical(nlp):

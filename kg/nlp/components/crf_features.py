@@ -7,7 +7,7 @@ character gets a list of string features (python-crfsuite's binary attributes):
   letters folded to ``0``/``a`` so ``2021年`` and ``1998年`` share features);
 * the character type of the character and its neighbours (CJK, digit, Latin, punctuation, space, other);
 * the jieba word that holds it: its position in the word (B/M/E/S) with the word's part-of-speech tag, the
-  word itself, and the tags of the words before and after;
+  word itself, and the words before and after with their tags;
 * lexicon hits of that word and its neighbours (kg/resources/lexicons): a type suffix and its class
   (有限公司 -> Enterprise, 高新区 -> Park), a place name, a position title, a family name.
 
@@ -137,6 +137,8 @@ class CrfFeaturizer:
         next_tag = ["w"] * n
         prev_lex = ["-"] * n
         next_lex = ["-"] * n
+        prev_word = ["^"] * n
+        next_word = ["$"] * n
         infos = [self.word_info(text[s:e]) for s, e in zip(starts, ends)]
         last = len(infos) - 1
         for k, (s, e) in enumerate(zip(starts, ends)):
@@ -156,6 +158,8 @@ class CrfFeaturizer:
             next_tag[s:e] = [ntag] * length
             prev_lex[s:e] = [plex] * length
             next_lex[s:e] = [nlex] * length
+            prev_word[s:e] = [folded[starts[k - 1]:ends[k - 1]] if k > 0 else "^"] * length
+            next_word[s:e] = [folded[starts[k + 1]:ends[k + 1]] if k < last else "$"] * length
         r = range(n)
         columns = (
             ["u0=" + p[i + 2] for i in r],
@@ -176,6 +180,8 @@ class CrfFeaturizer:
             ["lx=" + a + b for a, b in zip(pos_in_word, lex_of)],
             ["plx=" + a for a in prev_lex],
             ["nlx=" + a for a in next_lex],
+            ["pw=" + a for a in prev_word],
+            ["nw=" + a for a in next_word],
         )
         return [list(row) for row in zip(*columns)]
 
