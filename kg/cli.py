@@ -368,12 +368,23 @@ def eval_ner(
     path: Annotated[Path, typer.Argument(help="Annotated data file.")],
     fmt: Annotated[str, typer.Option("--format", help="cluener or bio.")] = "cluener",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON keyed by dataset label.")] = False,
+    models: Annotated[Optional[str], typer.Option(help="Statistical models, comma-separated: crf (default), char, crf,char; none for rules only.")] = None,
 ) -> None:
     """Exact-span precision/recall/F1 of the entity stage, per dataset label."""
     from kg.evaluate.ner import evaluate, format_table
     from kg.nlp import load_nlp
 
-    result = evaluate(load_nlp(), path, fmt)
+    try:
+        if models is None:
+            nlp = load_nlp()
+        elif models.strip() == "none":
+            nlp = load_nlp(statistical=False)
+        else:
+            nlp = load_nlp(models=[m.strip() for m in models.split(",") if m.strip()])
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    result = evaluate(nlp, path, fmt)
     print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result))
 
 

@@ -103,3 +103,18 @@ def test_analysis_verbs_report_bad_options(seeds_store, args, message):
 def test_analysis_verbs_need_a_store(tmp_path):
     result = invoke("hubs", "--store", str(tmp_path / "nothing"))
     assert result.exit_code == 2 and "no store" in result.output
+
+
+def test_kg_eval_ner_chooses_the_statistical_models(tmp_path):
+    data = tmp_path / "one.json"
+    sentence = "彭小军认为，国内银行现在走的是台湾的发卡模式。"  # a CLUENER sentence: the name needs the model
+    data.write_text(json.dumps({"text": sentence, "label": {"name": {"彭小军": [[0, 2]]}, "address": {"台湾": [[15, 16]]}}},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    recall = {}
+    for models in ("none", "crf"):
+        result = invoke("eval", "ner", str(data), "--format", "cluener", "--json", "--models", models)
+        assert result.exit_code == 0, result.output
+        recall[models] = json.loads(result.output[result.output.index("{"):])["name"]["recall"]
+    assert recall == {"none": 0.0, "crf": 1.0}
+    bad = invoke("eval", "ner", str(data), "--models", "bert")
+    assert bad.exit_code == 2 and "bert" in bad.output
