@@ -99,11 +99,13 @@ def _safe_analyse(article: Article):
         return article, None, f"{type(exc).__name__}: {exc}"
 
 
-def _analysed(articles: Iterable[Article], jobs: int) -> Iterator[tuple[Article, tuple | None, str | None]]:
+def _analysed(articles: Iterable[Article], jobs: int,
+              window: int | None = None) -> Iterator[tuple[Article, tuple | None, str | None]]:
     """Analyse articles in order, in ``jobs`` worker processes when ``jobs > 1``.
 
-    At most ``IN_FLIGHT_PER_JOB * jobs`` articles are read ahead of the one being written, so memory
-    does not grow with the corpus (``Pool.imap`` would queue the whole input as fast as it is read).
+    At most ``window`` (default ``IN_FLIGHT_PER_JOB * jobs``) articles are read ahead of the one being
+    written, so memory does not grow with the corpus (``Pool.imap`` would queue the whole input as fast
+    as it is read).
     """
     if jobs <= 1:
         for article in articles:
@@ -113,7 +115,7 @@ def _analysed(articles: Iterable[Article], jobs: int) -> Iterator[tuple[Article,
     from collections import deque
 
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    window = IN_FLIGHT_PER_JOB * jobs
+    window = window or IN_FLIGHT_PER_JOB * jobs
     with ctx.Pool(jobs) as pool:
         pending: deque = deque()
         for article in articles:

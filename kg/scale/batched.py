@@ -8,10 +8,9 @@ which resolves and writes every article while the workers only analyse:
    parse), one ``DROP SILENT GRAPH … ; INSERT DATA …`` update for changed ones. A batch is all or
    nothing, so a crash loses at most the unwritten batch, which a re-run rebuilds (the content-hash
    check skips everything written). An article counts as *built* only once its batch is committed.
-2. **A bounded window** of articles in flight: ``multiprocessing.Pool.imap`` keeps every finished result
-   in memory until the parent takes it, so when the parent is the bottleneck (it is, from about two
-   workers on) memory grows with the corpus. Here at most ``window`` articles are submitted and not yet
-   written.
+2. **A window you choose** of articles in flight (``window``; ``kg.pipeline.build`` uses the same
+   bounded analyser with its default of 8 per worker): at most ``window`` articles are submitted and
+   not yet written, so memory does not grow with the corpus.
 
 Everything else (reading, duplicate ids, content-hash skipping, problem reporting, counting) is the same
 as in ``kg.pipeline.build``; ``tests/test_scale_batched.py`` checks that both give isomorphic graphs.
@@ -19,9 +18,7 @@ as in ``kg.pipeline.build``; ``tests/test_scale_batched.py`` checks that both gi
 
 from __future__ import annotations
 
-import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -132,34 +129,6 @@ class BatchWriter:
             self.flush()
 
 
-def _safe_analyse(article: Article):
-    from kg.pipeline import analyse_article
-
-    try:
-        return article, analyse_article(article), None
-    except Exception as exc:  # noqa: BLE001 - reported per article
-        return article, None, f"{type(exc).__name__}: {exc}"
-
-
-def _bounded(articles: Iterator[Article], jobs: int, window: int) -> Iterator[tuple]:
-    """Analyse in order with at most ``window`` articles submitted and not yet taken by the caller."""
-    if jobs <= 1:
-        for article in articles:
-            yield _safe_analyse(article)
-        return
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs) as pool:
-        in_flight: deque = deque()
-        for article in articles:
-            in_flight.append(pool.apply_async(_safe_analyse, (article,)))
-            if len(in_flight) >= window:
-                yield in_flight.popleft().get()
-        while in_flight:
-            yield in_flight.popleft().get()
-
-
 def build_batched(
     paths: Iterable[str | Path],
     store: str | Path,
@@ -187,13 +156,13 @@ def build_batched(
     kg.pipeline.BuildReport
     """
     from kg.ingest import read_inputs
-    from kg.pipeline import BuildReport
+    from kg.pipeline import IN_FLIGHT_PER_JOB, BuildReport, _analysed
     from kg.rdf import KGStore
     from kg.resolve import Resolver
 
     started = time.perf_counter()
     report = BuildReport(store=str(store))
-    window = window or 8 * max(1, jobs)
+    window = window or IN_FLIGHT_PER_JOB * max(1, jobs)
 
     def problem(p: Problem) -> None:
         report.skipped.append(p)
@@ -240,7 +209,7 @@ def build_batched(
                 yield item
 
         with BatchWriter(kgstore, batch=batch, on_written=written, on_failed=write_failed) as writer:
-            for article, analysed, error in _bounded(to_analyse(), jobs, window):
+            for article, analysed, error in _analysed(to_analyse(), jobs, window):
                 if error is not None:
                     problem(Problem(article.path or article.id, f"extraction failed: {error}"))
                     finished(article, "skipped")
