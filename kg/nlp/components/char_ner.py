@@ -18,22 +18,9 @@ from spacy.tokens import Doc
 from kg.nlp.components.candidates import TokenIndex
 from kg.nlp.components.char_features import make_char_doc
 from kg.nlp.components.lexicons import Lexicons, load_lexicons
-from kg.nlp.components.model_spans import LABEL_TO_CLASS, ModelSpans
+from kg.nlp.components.model_spans import LABEL_TO_CLASS, ModelSpans, sentence_chunks
 
 __all__ = ["CharNer", "LABEL_TO_CLASS"]
-
-_SENTENCE_END = set("。！？!?；;\n")
-
-
-def _chunks(text: str, limit: int = 150):
-    """Yield ``(start, end)`` chunks of ``text`` ending after sentence punctuation (at most ``limit`` chars)."""
-    start = 0
-    for i, char in enumerate(text):
-        if char in _SENTENCE_END or i - start + 1 >= limit:
-            yield start, i + 1
-            start = i + 1
-    if start < len(text):
-        yield start, len(text)
 
 
 class CharNer:
@@ -66,7 +53,7 @@ class CharNer:
         transition-based NER then advances all chunks' states in one matrix operation per step,
         which is several times faster than walking one long document.
         """
-        chunks = list(_chunks(text))
+        chunks = list(sentence_chunks(text, hard_limit=150))
         docs = [make_char_doc(self.model.vocab, text[s:e]) for s, e in chunks]
         for _name, proc in self.model.pipeline:
             docs = list(proc.pipe(docs, batch_size=256)) if hasattr(proc, "pipe") else [proc(d) for d in docs]

@@ -22,30 +22,12 @@ from spacy.tokens import Doc
 from kg.nlp.components.candidates import TokenIndex
 from kg.nlp.components.crf_features import CrfFeaturizer, tags_to_spans
 from kg.nlp.components.lexicons import Lexicons, load_lexicons
-from kg.nlp.components.model_spans import ModelSpans
+from kg.nlp.components.model_spans import ModelSpans, sentence_chunks
 
 __all__ = ["CrfNer", "MODEL_FILE"]
 
 #: The model file inside the model directory.
 MODEL_FILE = "model.crfsuite"
-
-_SENTENCE_END = set("。！？!?；;\n")
-
-
-def _chunks(text: str, soft_limit: int = 200, hard_limit: int = 400):
-    """Yield ``(start, end)`` chunks of ``text`` ending after sentence punctuation.
-
-    Training items are sentences; a chunk longer than ``soft_limit`` also ends at a comma, and one
-    longer than ``hard_limit`` anywhere (Viterbi memory grows with the sequence).
-    """
-    start = 0
-    for i, char in enumerate(text):
-        length = i - start + 1
-        if char in _SENTENCE_END or (length >= soft_limit and char in "，,、") or length >= hard_limit:
-            yield start, i + 1
-            start = i + 1
-    if start < len(text):
-        yield start, len(text)
 
 
 class CrfNer:
@@ -112,7 +94,8 @@ class CrfNer:
         features = self.featurizer.features(text, index.starts, index.ends)
         tagger = self.tagger
         spans = []
-        for offset, chunk_end in _chunks(text):
+        # training items are sentences; a long one also ends at a comma (soft), any at 400 characters
+        for offset, chunk_end in sentence_chunks(text, hard_limit=400, soft_limit=200):
             chunk = text[offset:chunk_end]
             if chunk.isspace():
                 continue

@@ -17,7 +17,7 @@ from kg.nlp.components.candidates import PUNCT, TokenIndex, add_candidate
 from kg.nlp.components.lexicons import Lexicons
 from kg.types import EntityClass
 
-__all__ = ["ModelSpans", "LABEL_TO_CLASS"]
+__all__ = ["ModelSpans", "LABEL_TO_CLASS", "sentence_chunks"]
 
 #: Training labels (CLUENER scheme) -> our classes; other labels (book, game, movie, scene, position) are dropped.
 LABEL_TO_CLASS = {
@@ -40,6 +40,35 @@ _BANNED_IN_PLACE = set("pcurvd")
 _NON_NAME_TAG_HEADS = set("vadmqrpcuf")
 # Last characters of government bodies' names (局, 委员会, 部, 政府, 法院, 办公室, 署, 厅 ...).
 _GOVERNMENT_ENDINGS = set("局委部府院厅办署会处室站队所庭组司宫台军关馆")
+
+
+_SENTENCE_END = set("。！？!?；;\n")
+
+
+def sentence_chunks(text: str, hard_limit: int, soft_limit: int | None = None):
+    """Yield ``(start, end)`` chunks of ``text`` for a model trained on sentences.
+
+    A chunk ends after sentence punctuation (。！？!?；; or a line break); one of ``soft_limit``
+    characters or more also ends at a comma; none is longer than ``hard_limit`` (the models' cost
+    and memory grow with the sequence).
+
+    Examples
+    --------
+    >>> text = "德州与有研合作。清华大学、北京大学"
+    >>> [text[s:e] for s, e in sentence_chunks(text, hard_limit=6)]
+    ['德州与有研合', '作。', '清华大学、北', '京大学']
+    >>> [text[s:e] for s, e in sentence_chunks(text, hard_limit=100, soft_limit=5)]
+    ['德州与有研合作。', '清华大学、', '北京大学']
+    """
+    start = 0
+    for i, char in enumerate(text):
+        length = i - start + 1
+        if (char in _SENTENCE_END or length >= hard_limit
+                or (soft_limit is not None and length >= soft_limit and char in "，,、")):
+            yield start, i + 1
+            start = i + 1
+    if start < len(text):
+        yield start, len(text)
 
 
 class ModelSpans:
