@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -68,6 +69,16 @@ def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return "、".join(map(str, value))
     return "" if value is None else str(value)
+
+
+@contextmanager
+def _reported(*errors: type[Exception]):
+    """Turn the given exceptions (default ValueError: bad options, bad query) into a message and exit code 2."""
+    try:
+        yield
+    except errors or (ValueError,) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def _open_graph(store: Path):
@@ -171,11 +182,8 @@ def query(
         sparql = Path(sparql[1:]).read_text(encoding="utf-8")
     if endpoint is None:
         _require_store(store)
-    try:
+    with _reported():
         frame = run_sparql(sparql, store=None if endpoint else store, endpoint=endpoint)
-    except ValueError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from None
     _print_frame(frame, fmt, f"{len(frame)} rows")
 
 
@@ -245,12 +253,8 @@ def hubs(
     fmt: FormatOpt = "table",
 ) -> None:
     """Collaboration hubs: actors many others work with, often, through important partners."""
-    with _open_graph(store) as graph:
-        try:
-            frame = graph.hubs(top=top or None, by=by, region=region or None, cls=cls or None, start=start, end=end)
-        except ValueError as exc:
-            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from None
+    with _open_graph(store) as graph, _reported():
+        frame = graph.hubs(top=top or None, by=by, region=region or None, cls=cls or None, start=start, end=end)
     columns = ["rank", "label", "cls", "city", "degree", "pagerank", "betweenness", "hub_score"]
     _print_frame(frame if fmt != "table" else frame[columns], fmt, f"collaboration hubs (by {by})")
 
@@ -264,12 +268,8 @@ def communities(
     fmt: FormatOpt = "table",
 ) -> None:
     """Communities of actors tied more to each other than to the rest, with their dominant region and class."""
-    with _open_graph(store) as graph:
-        try:
-            frame = graph.communities(method=method, seed=seed, resolution=resolution)
-        except ValueError as exc:
-            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from None
+    with _open_graph(store) as graph, _reported():
+        frame = graph.communities(method=method, seed=seed, resolution=resolution)
     frame = frame.drop(columns=["nodes"])
     _print_frame(frame, fmt, f"{len(frame)} communities ({method}, seed {seed})")
 
@@ -285,12 +285,8 @@ def paths(
     fmt: FormatOpt = "table",
 ) -> None:
     """Technology-transfer paths from actors in one region to another, each hop with its evidence sentence."""
-    with _open_graph(store) as graph:
-        try:
-            frame = graph.paths(source=source, target=target, k=k, cost=cost, max_hops=max_hops)
-        except ValueError as exc:
-            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from None
+    with _open_graph(store) as graph, _reported():
+        frame = graph.paths(source=source, target=target, k=k, cost=cost, max_hops=max_hops)
     if fmt != "table":
         _print_frame(frame, fmt, "")
         return
@@ -322,25 +318,17 @@ def flows(
     """City-to-city (or province) flows: the strongest region pairs, corridors both ways, in/out strength."""
     from kg import algorithms
 
-    try:
+    with _reported(ValueError, OSError):
         pairs = [tuple(c.split(":", 1)) for c in corridor] if corridor else algorithms.read_corridors(corridors_file)
         if any(len(p) != 2 or not all(p) for p in pairs):
             raise ValueError(f"a corridor is FROM:TO, not {corridor}")
         with _open_graph(store) as graph:
-            matrix = graph.flows(level, net=net, year=year)
-            gross = matrix if not net else graph.flows(level, year=year)
-            strength = algorithms.strength(gross).rename_axis(level)
+            gross = graph.flows(level, year=year)
             corridors = graph.corridors(pairs, by_year=by_year)
-    except (ValueError, OSError) as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from None
-    between = gross.stack()
-    between = between[(between > 0) & (between.index.get_level_values(0) != between.index.get_level_values(1))]
-    between = between.sort_values(ascending=False, kind="stable").head(top)
-    back = [int(gross.loc[b, a]) for a, b in between.index]
-    rows = [(a, b, int(n), m, int(n) - m) for ((a, b), n), m in zip(between.items(), back)]
-    console.print(_table(f"strongest {level} pairs (ties; {'net' if net else 'gross'} matrix in flows.csv)", rows,
-                         ("from", "to", "ties", "back", "net")))
+    matrix = algorithms.net_flow(gross) if net else gross
+    strength = algorithms.strength(gross).rename_axis(level)
+    _print_frame(algorithms.region_pairs(gross, top=top), "table",
+                 f"strongest {level} pairs (ties; {'net' if net else 'gross'} matrix in flows.csv)")
     _print_frame(corridors, "table", "corridors")
     _print_frame(strength.head(top), "table", f"{level} strength (ties out, in, net, inside)", index=True)
     if out is not None:
@@ -374,16 +362,13 @@ def eval_ner(
     from kg.evaluate.ner import evaluate, format_table
     from kg.nlp import load_nlp
 
-    try:
+    with _reported():
         if models is None:
             nlp = load_nlp()
         elif models.strip() == "none":
             nlp = load_nlp(statistical=False)
         else:
             nlp = load_nlp(models=[m.strip() for m in models.split(",") if m.strip()])
-    except ValueError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from None
     result = evaluate(nlp, path, fmt)
     print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result))
 

@@ -24,6 +24,7 @@ __all__ = [
     "flow_matrix",
     "net_flow",
     "read_corridors",
+    "region_pairs",
     "strength",
     "ties_between",
     "ties_between_sparql",
@@ -139,6 +140,43 @@ def net_flow(matrix: pd.DataFrame) -> pd.DataFrame:
     if list(matrix.index) != list(matrix.columns):
         raise ValueError("a flow matrix must have the same regions, in the same order, on both axes")
     return matrix - matrix.T
+
+
+def region_pairs(matrix: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """The pairs of different regions with a flow, strongest first, with the flow back.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        A square flow matrix (:func:`flow_matrix` with ``net=False``).
+    top : int, optional
+        Keep the ``top`` strongest pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from``, ``to``, ``ties`` (from -> to), ``back`` (to -> from), ``net``; ties inside a region
+        (the diagonal) are left out; equal flows keep the matrix order.
+
+    Examples
+    --------
+    >>> M = pd.DataFrame([[2, 3, 0], [1, 0, 0], [4, 0, 1]], index=["京", "冀", "鲁"], columns=["京", "冀", "鲁"])
+    >>> region_pairs(M)
+      from to  ties  back  net
+    0    鲁  京     4     0    4
+    1    京  冀     3     1    2
+    2    冀  京     1     3   -2
+    """
+    net_flow(matrix)  # checks the axes
+    flows = matrix.stack()
+    flows = flows[(flows > 0) & (flows.index.get_level_values(0) != flows.index.get_level_values(1))]
+    flows = flows.sort_values(ascending=False, kind="stable")
+    if top is not None:
+        flows = flows.head(top)
+    rows = [(a, b, int(n), int(matrix.loc[b, a])) for (a, b), n in flows.items()]
+    frame = pd.DataFrame(rows, columns=["from", "to", "ties", "back"])
+    frame["net"] = frame["ties"] - frame["back"]
+    return frame
 
 
 def strength(matrix: pd.DataFrame) -> pd.DataFrame:
