@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import inspect
 import io
 import json
@@ -401,19 +402,12 @@ def _csv_value(term) -> str:
 
 
 def _json_solutions(variables: list[str], rows: list[tuple]) -> bytes:
-    """SPARQL JSON results, written from cached per-term fragments: results repeat their terms a lot."""
+    """SPARQL JSON results, written from per-term fragments cached for this result (terms repeat a lot)."""
     def dumps(value) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
     keys = [dumps(v) + ":" for v in variables]
-    fragments: dict = {}
-
-    def fragment(term) -> str:
-        text = fragments.get(term)
-        if text is None:
-            text = fragments[term] = dumps(_json_term(term))
-        return text
-
+    fragment = functools.cache(lambda term: dumps(_json_term(term)))
     bindings = ",".join(
         "{" + ",".join(key + fragment(t) for key, t in zip(keys, row) if t is not None) + "}" for row in rows
     )
@@ -428,15 +422,10 @@ def _write_solutions(outcome: QueryOutcome, name: str) -> bytes:
         parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
                  "<head>", *(f"<variable name={quoteattr(v)}/>" for v in variables), "</head><results>"]
         opens = [f"<binding name={quoteattr(v)}>" for v in variables]
-        fragments: dict = {}
+        fragment = functools.cache(_xml_term)  # per result: terms repeat a lot
         for row in outcome.rows:
             parts.append("<result>")
-            for open_tag, t in zip(opens, row):
-                if t is not None:
-                    text = fragments.get(t)
-                    if text is None:
-                        text = fragments[t] = _xml_term(t)
-                    parts.append(open_tag + text + "</binding>")
+            parts.extend(open_tag + fragment(t) + "</binding>" for open_tag, t in zip(opens, row) if t is not None)
             parts.append("</result>")
         parts.append("</results></sparql>\n")
         return "".join(parts).encode("utf-8")
