@@ -51,9 +51,7 @@ class Featurize:
 
     def __init__(self, lexicon_dir: Path):
         lexicons = load_lexicons(lexicon_dir)
-        tags = load_jieba_tags()
-        for word, _freq, tag in lexicons.user_words():
-            tags.setdefault(word, tag)
+        tags = load_jieba_tags(lexicons.user_words())
         self.tokenizer = JiebaTokenizer(Vocab(), make_jieba(lexicons.user_words()))
         self.featurizer = CrfFeaturizer(lexicons, tags)
 

@@ -31,6 +31,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
+from kg.nlp.components.crf_features import tags_to_spans
 from kg.types import Article, CleanArticle, EntityClass
 
 __all__ = ["CLUENER_LABELS", "BIO_LABELS", "read_cluener", "read_bio", "evaluate", "format_table"]
@@ -110,15 +111,7 @@ def read_bio(path: str | Path):
             continue
         if not chars:
             continue
-        spans, start, label = set(), None, None
-        for i, tag in enumerate(tags + ["O"]):
-            inside = tag.startswith("I-") and start is not None and tag[2:] == label
-            if start is not None and not inside:
-                spans.add((start, i, label))
-                start = None
-            if tag.startswith("B-") or (tag.startswith("I-") and start is None):
-                start, label = i, tag[2:]
-        yield "".join(chars), spans
+        yield "".join(chars), set(tags_to_spans(tags))
         chars, tags = [], []
 
 

@@ -100,9 +100,7 @@ def load_nlp(resources=None, *, statistical: bool = True, models=None) -> Langua
     if not lexicon_dir.is_dir():
         raise FileNotFoundError(f"NER lexicons not found: {lexicon_dir} is not a directory")
     lexicons = load_lexicons(lexicon_dir)
-    tags = load_jieba_tags()
-    for word, _freq, tag in lexicons.user_words():
-        tags.setdefault(word, tag)
+    tags = load_jieba_tags(lexicons.user_words())
     nlp = spacy.blank("zh")
     segmenter = make_jieba(lexicons.user_words())
     nlp.tokenizer = JiebaTokenizer(nlp.vocab, segmenter)

@@ -50,8 +50,12 @@ def make_jieba(user_words: Iterable[tuple[str, int | None, str | None]] = ()) ->
     return tokenizer
 
 
-def load_jieba_tags() -> dict[str, str]:
-    """Return jieba's packaged ``word -> part-of-speech`` table (about 350k words)."""
+def load_jieba_tags(user_words=()) -> dict[str, str]:
+    """Return jieba's packaged ``word -> part-of-speech`` table (about 350k words).
+
+    ``user_words`` (``(word, freq, tag)`` as ``Lexicons.user_words()`` gives them) are added where
+    jieba has no tag of its own, so the table matches the owned tokenizer's dictionary.
+    """
     path = Path(jieba.__file__).parent / "dict.txt"
     tags: dict[str, str] = {}
     with path.open(encoding="utf-8") as fh:
@@ -59,6 +63,8 @@ def load_jieba_tags() -> dict[str, str]:
             parts = line.split()
             if len(parts) == 3:
                 tags[parts[0]] = parts[2]
+    for word, _freq, tag in user_words:
+        tags.setdefault(word, tag)
     return tags
 
 
