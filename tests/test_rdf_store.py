@@ -95,6 +95,36 @@ def test_rdf_store_replace_article_drops_the_old_triples():
         assert _graph_quads(s, "a2") == a2  # another article is untouched
 
 
+def test_rdf_store_flushes_its_memtables_every_so_many_quads(tmp_path, monkeypatch):
+    # a long build keeps RocksDB's memtables in RAM until a flush: 100k articles would need many GiB
+    import kg.rdf.store as store_module
+
+    flushes = []
+    monkeypatch.setattr(store_module, "FLUSH_EVERY_QUADS", 50)
+    with KGStore(tmp_path / "s") as s:
+        monkeypatch.setattr(s, "flush", lambda real=s.flush: (flushes.append(len(s.oxigraph)), real()))
+        expected, pending = 0, 0
+        for extraction in sample_extractions():
+            s.replace_article(extraction)
+            pending += len(extraction_to_quads(extraction))
+            if pending >= 50:
+                expected, pending = expected + 1, 0
+        assert len(flushes) == expected >= 1
+    with KGStore(tmp_path / "s", read_only=True) as s:
+        assert s.article_ids() == ["a1", "a2", "a3"]
+
+
+def test_rdf_store_replace_articles_is_all_or_nothing_for_new_and_known_articles():
+    with KGStore() as s:
+        s.replace_article(article_one())
+        before = {str(q) for q in s.oxigraph}
+        broken = dataclasses.replace(article_two(), ties=article_one().ties)  # evidence of another article
+        for batch in ([broken], [article_one(text_suffix="补充一句。"), broken]):
+            with pytest.raises(ValueError):
+                s.replace_articles(batch)
+            assert {str(q) for q in s.oxigraph} == before
+
+
 def test_rdf_store_delete_article_and_ids():
     with KGStore() as s:
         for extraction in sample_extractions():

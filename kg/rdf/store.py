@@ -69,6 +69,8 @@ _RDF_FORMATS = {
 _QUAD_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD}
 
 QUERIES_DIR = Path(__file__).parent / "queries"
+#: Quads written between two flushes of RocksDB's memtables (bounds a long build's memory).
+FLUSH_EVERY_QUADS = 100_000
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
                                      "positiveInteger", "negativeInteger", "nonPositiveInteger",
@@ -177,6 +179,7 @@ class KGStore:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self._written_since_flush = 0
         if self.path is None:
             if read_only:
                 raise ValueError("an in-memory store cannot be read-only")
@@ -281,18 +284,38 @@ class KGStore:
         Raises ``ValueError`` when two extractions share an article id.
         """
         self._writable()
-        operations, seen = [], set()
+        by_graph: dict[str, list[ox.Quad]] = {}
         for extraction in extractions:
             article_id = extraction.article.id
-            if article_id in seen:
+            graph = graph_iri(article_id)
+            if graph in by_graph:
                 raise ValueError(f"article {article_id!r} appears twice in one replace_articles call")
-            seen.add(article_id)
-            quads = extraction_to_quads(extraction)
-            graph = f"<{graph_iri(article_id)}>"
-            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            operations.append(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
-        if operations:
-            self.oxigraph.update(" ;\n".join(operations))
+            by_graph[graph] = extraction_to_quads(extraction)
+        if not by_graph:
+            return
+        store = self.oxigraph
+        if not any(store.contains_named_graph(ox.NamedNode(g)) for g in by_graph):
+            # all new: Store.extend is one transaction too, and skips writing and parsing SPARQL text
+            store.extend(q for quads in by_graph.values() for q in quads)
+        else:
+            operations = []
+            for graph, quads in by_graph.items():
+                body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+                operations.append(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            store.update(" ;\n".join(operations))
+        self._written_since_flush += sum(map(len, by_graph.values()))
+        if self._written_since_flush >= FLUSH_EVERY_QUADS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write RocksDB's in-memory tables to disk (committed data is durable without it).
+
+        Called by :meth:`replace_articles` every ``FLUSH_EVERY_QUADS`` quads: without it the
+        memtables of Oxigraph's eleven column families grow to several GiB during a long build.
+        """
+        self._written_since_flush = 0
+        if self.path is not None and not self.read_only:
+            self.oxigraph.flush()
 
     def delete_article(self, article_id: str) -> bool:
         """Remove an article's named graph (one transaction); True if the article was there."""

@@ -151,6 +151,7 @@ class RegionTable:
             self.prefix_exceptions = tuple(normalise_name(c[0]) for _, c in _rows(path) if c and c[0])
         # names usable as the region prefix of an organisation name: two characters or more
         self._prefix_names = sorted({n for n in self._by_name if len(n) >= 2} | {n for n in self._park_by_name if len(n) >= 2}, key=len, reverse=True)
+        self._region_in_name_cache: dict[str, str | None] = {}
         self._max_prefix = max((len(n) for n in self._prefix_names), default=0)
         self._prefix_set = set(self._prefix_names)
 
@@ -246,8 +247,14 @@ class RegionTable:
         abbreviations never count (京东方 is not in Beijing), nor do the listed exceptions (中山大学).
         """
         text = normalise_name(name)
-        if any(text.startswith(ex) for ex in self.prefix_exceptions):
-            return None
+        if text in self._region_in_name_cache:
+            return self._region_in_name_cache[text]
+        code = None if text.startswith(self.prefix_exceptions) else self._read_region_prefixes(text)
+        if len(self._region_in_name_cache) < 200_000:  # names repeat across articles; the tables are fixed
+            self._region_in_name_cache[text] = code
+        return code
+
+    def _read_region_prefixes(self, text: str) -> str | None:
         code: str | None = None
         pos = 0
         while pos < len(text):

@@ -136,6 +136,7 @@ class Resolver:
             if len(c) >= 2 and c[0] and c[1]
         ]
         self._by_key: dict[str, Entity] = {}
+        self._core_cache: dict[str, str] = {}
         self._names: dict[tuple[str, str], str] = {}  # (family, normalised name) -> key
         self._cores: dict[tuple[str, str], set[str]] = {}  # (family, core) -> keys
         self._core_prefixes: dict[tuple[str, str], set[str]] = {}  # (family, proper prefix) -> longer cores
@@ -168,6 +169,14 @@ class Resolver:
     def core(self, name: str) -> str:
         """The name without legal form and region prefix (山东有研半导体材料有限公司 -> 有研半导体材料)."""
         text = normalise_name(name)
+        core = self._core_cache.get(text)
+        if core is None:
+            core = self._core(text)
+            if len(self._core_cache) < 200_000:  # a pure function of the name and the fixed tables
+                self._core_cache[text] = core
+        return core
+
+    def _core(self, text: str) -> str:
         for suffix in self.legal_forms:
             if text.endswith(suffix) and len(text) > len(suffix) + 1:
                 text = text[: -len(suffix)]
