@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -36,8 +37,19 @@ def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False)
 
     started = time.perf_counter()
     stamps: list[float] = []
-    report = build(paths, store, jobs=jobs, validate=False,
-                   on_article=lambda article, outcome: stamps.append(time.perf_counter() - started))
+    progress = os.environ.get("KG_BENCH_PROGRESS")  # a file: one line per 1000 articles (long runs)
+
+    def on_article(article, outcome):
+        stamps.append(time.perf_counter() - started)
+        if progress and len(stamps) % 1000 == 0:
+            import psutil
+
+            me = psutil.Process()
+            rss = sum(p.memory_info().rss for p in [me, *me.children(recursive=True)])
+            with open(progress, "a", encoding="utf-8") as fh:
+                fh.write(f"{len(stamps)}\t{stamps[-1]:.1f} s\t{rss / GiB:.2f} GiB\n")
+
+    report = build(paths, store, jobs=jobs, validate=False, on_article=on_article)
     print(json.dumps({"read": report.read, "built": report.built, "failed": report.failed,
                       "seconds": report.seconds, "first": stamps[0] if stamps else None,
                       "last": stamps[-1] if stamps else None, "done": len(stamps)}))

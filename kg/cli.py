@@ -103,16 +103,18 @@ def build(
     validate: Annotated[bool, typer.Option(help="Run the SHACL shapes at the end.")] = True,
 ) -> None:
     """Ingest articles, extract entities and ties, and write them into the store."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
 
+    from kg.ingest import count_inputs
     from kg.pipeline import build as run_build
 
     jobs = jobs or os.cpu_count() or 1
     with Progress(
         TextColumn("[bold]building[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(), console=err, transient=True,
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err, transient=True,
     ) as progress:
-        task = progress.add_task("build", total=None, rate="")
+        task = progress.add_task("build", total=count_inputs(paths) or None, rate="")
 
         def on_article(article, outcome):
             progress.advance(task)

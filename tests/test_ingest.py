@@ -378,3 +378,19 @@ def test_read_arbitrary_bytes_never_raise(tmp_path, data, suffix):
         if isinstance(item, Article):
             assert item.text.strip() and item.id == "any" or suffix == ".jsonl"
             clean(item)  # whatever was read can be cleaned
+
+
+def test_count_inputs_counts_what_read_inputs_will_try(tmp_path):
+    from kg.ingest import count_inputs
+
+    (tmp_path / "a.txt").write_text("德州市与有研集团合作。", encoding="utf-8")
+    (tmp_path / "b.html").write_text("<p>定州市</p>", encoding="utf-8")
+    (tmp_path / "README.md").write_text("not an article", encoding="utf-8")
+    lines = [json.dumps({"id": f"j{i}", "text": "青岛高新区。"}, ensure_ascii=False) for i in range(3)]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines[:2]) + "\n\n" + lines[2] + "\n{broken\n", encoding="utf-8")
+    paths = [tmp_path, tmp_path / "a.txt", tmp_path / "missing.txt"]
+    # 2 files + 4 non-blank JSONL lines (the broken one is read and reported); a.txt given twice counts once
+    assert count_inputs(paths) == 6
+    items = list(read_inputs(paths))
+    assert sum(not isinstance(i, Problem) for i in items) == 5
+    assert count_inputs([tmp_path / "missing.txt"]) == 0

@@ -19,10 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.region_tables import RegionRow, read_region_groups, read_regions
+
 __all__ = ["Region", "Park", "RegionTable", "normalise_name"]
 
 RESOURCE_DIR = Path(__file__).resolve().parent.parent / "resources"
 LEVEL_RANK = {"province": 0, "city": 1, "district": 2}
+Region = RegionRow  # one row of ``regions.tsv``
 
 
 @lru_cache(maxsize=200_000)
@@ -51,17 +54,6 @@ def _t2s(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Region:
-    """One row of ``regions.tsv``."""
-
-    code: str
-    name: str
-    aliases: tuple[str, ...]
-    level: str
-    parent: str | None
-
-
-@dataclass(frozen=True)
 class Park:
     """One row of ``parks.tsv``: a park/zone/new area and the region containing it."""
 
@@ -82,6 +74,12 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                 header_seen = True
                 continue
             yield lineno, line.rstrip("\n").split("\t")
+
+
+def _refuse(problems: list[str]) -> None:
+    """Resolution needs a consistent table: the first problem of a region file is an error."""
+    if problems:
+        raise ValueError(problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""))
 
 
 class RegionTable:
@@ -113,12 +111,9 @@ class RegionTable:
         path = base / "regions.tsv"
         if not path.is_file():
             raise FileNotFoundError(f"region table missing: {path}")
-        for lineno, cells in _rows(path):
-            if len(cells) < 5 or not (len(cells[0]) == 6 and cells[0].isdigit()) or cells[3] not in LEVEL_RANK:
-                raise ValueError(f"{path}:{lineno}: expected code<TAB>name<TAB>aliases<TAB>level<TAB>parent, got {cells!r}")
-            code, name, aliases, level, parent = cells[:5]
-            region = Region(code, name, tuple(a for a in aliases.split("|") if a), level, parent or None)
-            self.regions[code] = region
+        problems: list[str] = []
+        self.regions = {row.code: row for row in read_regions(path, problems)}
+        _refuse(problems)
         for region in self.regions.values():
             for alias in (region.name, *region.aliases):
                 self._by_name.setdefault(normalise_name(alias), []).append(region.code)
@@ -140,10 +135,8 @@ class RegionTable:
         self.groups: dict[str, set[str]] = {}
         path = base / "region_groups.tsv"
         if path.is_file():
-            for lineno, cells in _rows(path):
-                if len(cells) < 2 or cells[1] not in self.regions:
-                    raise ValueError(f"{path}:{lineno}: expected group<TAB>member code known in regions.tsv, got {cells!r}")
-                self.groups.setdefault(cells[0], set()).add(cells[1])
+            self.groups = {g.name: set(g.members) for g in read_region_groups(path, set(self.regions), problems)}
+            _refuse(problems)
 
         self.prefix_exceptions: tuple[str, ...] = ()
         path = base / "resolve" / "region_prefix_exceptions.tsv"
