@@ -6,7 +6,7 @@ lost silently (articles in = built + unchanged + skipped).
 
 The NLP work of an article (:func:`analyse_article`) is pure and runs in worker
 processes when ``jobs > 1``; resolution (which links to entities seen before)
-and writing stay in the parent process, one transaction per article.
+and writing stay in the parent process, one transaction per article (or per ``batch`` articles).
 """
 
 from __future__ import annotations
@@ -131,6 +131,8 @@ def build(
     store: str | Path,
     *,
     jobs: int = 1,
+    batch: int = 1,
+    window: int | None = None,
     validate: bool = True,
     on_problem: Callable[[Problem], None] | None = None,
     on_article: Callable[[Article, str], None] | None = None,
@@ -149,6 +151,11 @@ def build(
         Directory of the persistent store (created if missing).
     jobs : int
         Worker processes for the NLP stages (1 = in this process).
+    batch : int
+        Articles per write transaction (default 1; :func:`kg.scale.build_batched` uses 64). An article
+        counts as built once its transaction is committed.
+    window : int, optional
+        Articles handed to the workers and not yet written (default ``IN_FLIGHT_PER_JOB * jobs``).
     validate : bool
         Run the SHACL shapes over the store at the end.
     on_problem, on_article : callable, optional
@@ -161,6 +168,7 @@ def build(
     """
     from kg.ingest import read_inputs
     from kg.rdf import KGStore
+    from kg.rdf.batch import BatchWriter
     from kg.resolve import Resolver
 
     started = time.perf_counter()
@@ -214,27 +222,30 @@ def build(
                     continue
                 yield item
 
-        for article, analysed, error in _analysed(to_analyse(), jobs):
-            if error is not None:
-                problem(article_problem(article, f"extraction failed: {error}"))
-                finished(article, "skipped")
-                continue
-            try:
-                extraction = resolver.resolve(*analysed)
-            except Exception as exc:  # noqa: BLE001 - reported per article
-                problem(article_problem(article, f"extraction failed: resolution: {type(exc).__name__}: {exc}"))
-                finished(article, "skipped")
-                continue
-            try:
-                kgstore.replace_article(extraction)
-            except Exception as exc:  # noqa: BLE001 - the store keeps its previous state for this article
-                problem(article_problem(article, f"store write failed: {type(exc).__name__}: {exc}"))
-                finished(article, "skipped")
-                continue
+        def written(extraction: Extraction) -> None:
             report.built += 1
             report.entities_by_class.update(e.cls.value for e in extraction.entities)
             report.ties_by_relation.update(t.relation.value for t in extraction.ties)
-            finished(article, "built")
+            finished(extraction.article, "built")
+
+        def write_failed(extraction: Extraction, error: str) -> None:
+            # the store keeps its previous state for this article
+            problem(article_problem(extraction.article, f"store write failed: {error}"))
+            finished(extraction.article, "skipped")
+
+        with BatchWriter(kgstore, batch=batch, on_written=written, on_failed=write_failed) as writer:
+            for article, analysed, error in _analysed(to_analyse(), jobs, window):
+                if error is not None:
+                    problem(article_problem(article, f"extraction failed: {error}"))
+                    finished(article, "skipped")
+                    continue
+                try:
+                    extraction = resolver.resolve(*analysed)
+                except Exception as exc:  # noqa: BLE001 - reported per article
+                    problem(article_problem(article, f"extraction failed: resolution: {type(exc).__name__}: {exc}"))
+                    finished(article, "skipped")
+                    continue
+                writer.add(extraction)
 
         try:
             kgstore.refresh_summary()

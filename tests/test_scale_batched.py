@@ -68,22 +68,15 @@ def test_build_batched_rerun_and_changed_article(batched_store, tmp_path):
 
 
 class _FailingStore:
-    """A store whose extend() refuses any batch holding the article ``bad`` (to test failure isolation)."""
+    """A store that refuses any transaction holding the article ``bad`` (to test failure isolation)."""
 
     def __init__(self, real: KGStore, bad: str):
         self.real, self.bad = real, bad
 
-        class Ox:
-            def __getattr__(inner, name):
-                return getattr(real.oxigraph, name)
-
-            def extend(inner, quads):
-                quads = list(quads)
-                if any(self.bad in str(q.graph_name) for q in quads):
-                    raise OSError("disk says no")
-                real.oxigraph.extend(quads)
-
-        self.oxigraph = Ox()
+    def replace_article_quads(self, quads_by_article):
+        if self.bad in quads_by_article:
+            raise OSError("disk says no")
+        self.real.replace_article_quads(quads_by_article)
 
 
 def test_batch_writer_isolates_a_failing_article(seeds_store, tmp_path):
@@ -92,7 +85,7 @@ def test_batch_writer_isolates_a_failing_article(seeds_store, tmp_path):
     extractions = [Extraction(article=Article(id=f"a{i}", text=f"第{i}篇"), entities=(), ties=()) for i in range(5)]
     written, failed = [], []
     with KGStore(tmp_path / "s") as real:
-        writer = BatchWriter(_FailingStore(real, "graph/a3"), batch=4, on_written=lambda e: written.append(e.article.id),
+        writer = BatchWriter(_FailingStore(real, "a3"), batch=4, on_written=lambda e: written.append(e.article.id),
                              on_failed=lambda e, err: failed.append((e.article.id, err)))
         with writer:
             for e in extractions:

@@ -272,9 +272,8 @@ class KGStore:
     def replace_article(self, extraction: Extraction) -> None:
         """Atomically replace everything the store holds for this article with ``extraction``.
 
-        One SPARQL Update (``DROP SILENT GRAPH g ; INSERT DATA { GRAPH g { … } }``) runs as one
-        Oxigraph transaction: a crash or error mid-write leaves the previous state of the article.
-        Calling it twice with the same extraction leaves the store unchanged.
+        One Oxigraph transaction (see :meth:`replace_article_quads`): a crash or error mid-write leaves the
+        previous state of the article. Calling it twice with the same extraction leaves the store unchanged.
         """
         self.replace_articles([extraction])
 
@@ -284,26 +283,37 @@ class KGStore:
         Raises ``ValueError`` when two extractions share an article id.
         """
         self._writable()
-        by_graph: dict[str, list[ox.Quad]] = {}
+        quads_by_article: dict[str, list[ox.Quad]] = {}
         for extraction in extractions:
             article_id = extraction.article.id
-            graph = graph_iri(article_id)
-            if graph in by_graph:
+            if article_id in quads_by_article:
                 raise ValueError(f"article {article_id!r} appears twice in one replace_articles call")
-            by_graph[graph] = extraction_to_quads(extraction)
-        if not by_graph:
+            quads_by_article[article_id] = extraction_to_quads(extraction)
+        self.replace_article_quads(quads_by_article)
+
+    def replace_article_quads(self, quads_by_article: dict[str, list[ox.Quad]]) -> None:
+        """Replace the named graphs of several articles with the given quads, in ONE transaction.
+
+        ``quads_by_article`` maps an article id to the quads of its graph (from
+        :func:`kg.rdf.mapping.extraction_to_quads`). When none of the articles is in the store yet, the
+        quads are added with ``Store.extend`` (one transaction, no SPARQL text to build and parse); otherwise
+        one ``DROP SILENT GRAPH … ; INSERT DATA …`` update replaces them all.
+        """
+        self._writable()
+        if not quads_by_article:
             return
         store = self.oxigraph
-        if not any(store.contains_named_graph(ox.NamedNode(g)) for g in by_graph):
-            # all new: Store.extend is one transaction too, and skips writing and parsing SPARQL text
-            store.extend(q for quads in by_graph.values() for q in quads)
+        graphs = {article_id: graph_iri(article_id) for article_id in quads_by_article}
+        if not any(store.contains_named_graph(ox.NamedNode(g)) for g in graphs.values()):
+            store.extend(q for quads in quads_by_article.values() for q in quads)
         else:
             operations = []
-            for graph, quads in by_graph.items():
+            for article_id, quads in quads_by_article.items():
+                graph = graphs[article_id]
                 body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
                 operations.append(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
             store.update(" ;\n".join(operations))
-        self._written_since_flush += sum(map(len, by_graph.values()))
+        self._written_since_flush += sum(map(len, quads_by_article.values()))
         if self._written_since_flush >= FLUSH_EVERY_QUADS:
             self.flush()
 
