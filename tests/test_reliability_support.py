@@ -8,15 +8,15 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+
+from tests.test_api_support import free_port, serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,34 +34,6 @@ HOSTILE_TITLE = '<script>window.__xss=1</script>德州<img src=x onerror="window
 HOSTILE_ENTITY = '<img src=x onerror="window.__xss=1">科技有限公司'
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve_app_in_thread(app, timeout: float = 30.0) -> Iterator[str]:
-    """Run ``app`` with uvicorn on a free 127.0.0.1 port in a daemon thread; yields the base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name=f"uvicorn-rel-{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the test server on port {port} did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout)
-
-
 @contextlib.contextmanager
 def asgi_client(store: Path | None, **settings) -> Iterator[httpx.Client]:
     """An httpx client for ``create_app(Settings(store=store, **settings))`` served in a thread."""
@@ -69,7 +41,7 @@ def asgi_client(store: Path | None, **settings) -> Iterator[httpx.Client]:
     from api.settings import Settings
 
     app = create_app(Settings(store=store, **settings))
-    with serve_app_in_thread(app) as base, httpx.Client(base_url=base, timeout=60.0) as client:
+    with serve_in_thread(app, timeout=30.0) as base, httpx.Client(base_url=base, timeout=60.0) as client:
         yield client
 
 
