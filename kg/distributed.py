@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.pipeline import article_problem
 from kg.types import Article, Entity, Problem
 
 __all__ = ["ShardReport", "LoadReport", "input_shards", "analyse_shard", "extract_shards", "load_shards"]
@@ -352,20 +353,20 @@ def extract_shards(
                     if article.id in seen or article.id in articles:
                         first = seen.get(article.id) or articles.get(article.id)
                         same = "same text" if first == article.content_hash else "with different text"
-                        problem(Problem(article.path or article.id, f"duplicate id {article.id!r} ({same}); kept the first"))
+                        problem(article_problem(article, f"duplicate id {article.id!r} ({same}); kept the first"))
                         finished(article, "skipped")
                         continue
                     articles[article.id] = article.content_hash
                     if error is not None:
-                        problem(Problem(article.path or article.id, f"extraction failed: {error}"))
+                        problem(article_problem(article, f"extraction failed: {error}"))
                         finished(article, "skipped")
                         continue
                     try:
                         extraction = resolver.resolve(*analysed)
                         article_quads = extraction_to_quads(extraction)
                     except Exception as exc:  # noqa: BLE001 - reported per article
-                        problem(Problem(article.path or article.id,
-                                        f"extraction failed: resolution: {type(exc).__name__}: {exc}"))
+                        problem(article_problem(article,
+                                                f"extraction failed: resolution: {type(exc).__name__}: {exc}"))
                         finished(article, "skipped")
                         continue
                     ox.serialize(article_quads, sink, format=ox.RdfFormat.N_QUADS)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.types import Article, CleanArticle, Extraction, Mention, MentionTie, Problem
 
-__all__ = ["BuildReport", "analyse_article", "extract_article", "build"]
+__all__ = ["BuildReport", "analyse_article", "extract_article", "article_problem", "build"]
 
 
 @dataclass
@@ -126,6 +126,23 @@ def _analysed(articles: Iterable[Article], jobs: int,
             yield pending.popleft().get()
 
 
+def article_problem(article: Article, reason: str) -> Problem:
+    """A :class:`Problem` located at the article's file, with the JSONL line apart from the path.
+
+    Examples
+    --------
+    >>> article_problem(Article(id="a1", text="…", path="corpus/part-0.jsonl:12"), "empty").line
+    12
+    >>> article_problem(Article(id="a1", text="…"), "empty").path
+    'a1'
+    """
+    where = article.path or article.id
+    path, sep, line = where.rpartition(":")
+    if sep and line.isdigit():
+        return Problem(path, reason, line=int(line))
+    return Problem(where, reason)
+
+
 def build(
     paths: Iterable[str | Path],
     store: str | Path,
@@ -178,14 +195,6 @@ def build(
         report.skipped.append(p)
         if on_problem:
             on_problem(p)
-
-    def article_problem(article: Article, reason: str) -> Problem:
-        """A problem located at the article's file (and JSONL line, kept apart from the path)."""
-        where = article.path or article.id
-        path, sep, line = where.rpartition(":")
-        if sep and line.isdigit():
-            return Problem(path, reason, line=int(line))
-        return Problem(where, reason)
 
     def finished(article: Article, outcome: str) -> None:
         if outcome == "skipped":

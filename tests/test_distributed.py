@@ -23,7 +23,7 @@ SHARED = {"https://w3id.org/kg-innovation/id/graph/ontology", "https://w3id.org/
 
 
 def _seed_shards(folder: Path) -> list[Path]:
-    """The five seeds as three JSONL shards (2 + 2 + 1 articles), plus one bad line."""
+    """The five seeds as three JSONL shards (2 + 2 + 1 articles), plus one bad line and one duplicate id."""
     folder.mkdir(parents=True, exist_ok=True)
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     records = [{"id": p.stem, "title": p.stem, "date": "2023-07-18", "source": "seeds",
@@ -34,6 +34,8 @@ def _seed_shards(folder: Path) -> list[Path]:
         lines = [json.dumps(r, ensure_ascii=False) for r in chunk]
         if i == 1:
             lines.append('{"id": "broken", "text": "unterminated')
+        if i == 2:
+            lines.append(json.dumps(records[0], ensure_ascii=False))  # an id already built: reported, skipped
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         shards.append(path)
     return shards
@@ -89,8 +91,8 @@ def local_and_dask(tmp_path_factory, client):
 
 def test_dask_path_is_isomorphic_to_local_build(local_and_dask):
     tmp, shards, local, dask, loaded = local_and_dask
-    assert (local.read, local.built, local.failed) == (5, 5, 0), [str(p) for p in local.skipped]
-    assert (dask.read, dask.built, dask.failed) == (5, 5, 0), [str(p) for p in dask.skipped]
+    assert (local.read, local.built, local.failed) == (6, 5, 1), [str(p) for p in local.skipped]
+    assert (dask.read, dask.built, dask.failed) == (6, 5, 1), [str(p) for p in dask.skipped]
     assert dask.accounted
     assert [p.name for p in dask.outputs] == ["part-00000.nq", "part-00001.nq", "part-00002.nq"]
     assert loaded.quads == dask.quads > 0 and not loaded.skipped
@@ -104,7 +106,8 @@ def test_dask_path_is_isomorphic_to_local_build(local_and_dask):
 def test_dask_path_reports_bad_lines_like_the_local_build(local_and_dask):
     _, _, local, dask, _ = local_and_dask
     where = lambda report: sorted((Path(p.path).name, p.line) for p in report.skipped)  # noqa: E731
-    assert where(dask) == where(local) == [("part-00001.jsonl", 3)]
+    assert where(dask) == where(local) == [("part-00001.jsonl", 3), ("part-00002.jsonl", 2)]
+    assert "duplicate id" in dask.skipped[-1].reason
 
 
 def test_dask_shards_are_one_graph_per_article_and_valid_nquads(local_and_dask):
@@ -126,7 +129,8 @@ def test_dask_resume_skips_finished_shards_and_gives_the_same_graph(local_and_da
         (out / done.name).write_bytes(done.read_bytes())
     (out / "part-00002.nq.partial").write_text("<http://half> <http://written> ", encoding="utf-8")
     again = extract_shards(shards, out, client)
-    assert again.resumed_shards == 2 and again.read == 1 and again.built == 1
+    # the third shard: one new article, and the copy of an article of a finished shard (its id is remembered)
+    assert (again.resumed_shards, again.read, again.built, again.failed) == (2, 2, 1, 1)
     assert not (out / "part-00002.nq.partial").exists()
     load_shards(again.outputs, tmp_path / "store")
     _assert_same_dataset(_store_graphs(tmp / "dask"), _store_graphs(tmp_path / "store"))
