@@ -221,12 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_build", description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--only-jobs", type=int, default=None, help="build with this many jobs only (no Dask)")
+    parser.add_argument("--only-jobs", type=int, default=None, help="build with this many jobs only (no Dask, no batched variant)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args(argv)
     jobs = (args.only_jobs,) if args.only_jobs else (1, 2)
-    run(args.articles, args.data, jobs=jobs, dask=args.only_jobs is None, baseline=not args.no_baseline, work=args.work)
+    run(args.articles, args.data, jobs=jobs, dask=args.only_jobs is None, batched=args.only_jobs is None,
+        baseline=not args.no_baseline, work=args.work)
     return 0
 
 
