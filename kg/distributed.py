@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.pipeline import article_problem
+from kg.pipeline import article_problem, resolve_analysed
 from kg.types import Article, Entity, Problem
 
 __all__ = ["ShardReport", "LoadReport", "input_shards", "analyse_shard", "extract_shards", "load_shards"]
@@ -357,16 +357,14 @@ def extract_shards(
                         finished(article, "skipped")
                         continue
                     articles[article.id] = article.content_hash
-                    if error is not None:
-                        problem(article_problem(article, f"extraction failed: {error}"))
-                        finished(article, "skipped")
-                        continue
-                    try:
-                        extraction = resolver.resolve(*analysed)
-                        article_quads = extraction_to_quads(extraction)
-                    except Exception as exc:  # noqa: BLE001 - reported per article
-                        problem(article_problem(article,
-                                                f"extraction failed: resolution: {type(exc).__name__}: {exc}"))
+                    extraction, failure = resolve_analysed(resolver, analysed, error)
+                    if extraction is not None:
+                        try:
+                            article_quads = extraction_to_quads(extraction)
+                        except Exception as exc:  # noqa: BLE001 - reported per article
+                            failure = f"extraction failed: resolution: {type(exc).__name__}: {exc}"
+                    if failure is not None:
+                        problem(article_problem(article, failure))
                         finished(article, "skipped")
                         continue
                     ox.serialize(article_quads, sink, format=ox.RdfFormat.N_QUADS)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.types import Article, CleanArticle, Extraction, Mention, MentionTie, Problem
 
-__all__ = ["BuildReport", "analyse_article", "extract_article", "article_problem", "build"]
+__all__ = ["BuildReport", "analyse_article", "extract_article", "article_problem", "resolve_analysed", "build"]
 
 
 @dataclass
@@ -143,6 +143,19 @@ def article_problem(article: Article, reason: str) -> Problem:
     return Problem(where, reason)
 
 
+def resolve_analysed(resolver, analysed: tuple | None, error: str | None) -> tuple[Extraction | None, str | None]:
+    """Resolve a worker's result (from :func:`analyse_article`): ``(extraction, None)`` or ``(None, reason)``.
+
+    Never raises: an analysis error or a resolution error becomes the reason the article failed.
+    """
+    if error is not None:
+        return None, f"extraction failed: {error}"
+    try:
+        return resolver.resolve(*analysed), None
+    except Exception as exc:  # noqa: BLE001 - reported per article
+        return None, f"extraction failed: resolution: {type(exc).__name__}: {exc}"
+
+
 def build(
     paths: Iterable[str | Path],
     store: str | Path,
@@ -244,14 +257,9 @@ def build(
 
         with BatchWriter(kgstore, batch=batch, on_written=written, on_failed=write_failed) as writer:
             for article, analysed, error in _analysed(to_analyse(), jobs, window):
-                if error is not None:
-                    problem(article_problem(article, f"extraction failed: {error}"))
-                    finished(article, "skipped")
-                    continue
-                try:
-                    extraction = resolver.resolve(*analysed)
-                except Exception as exc:  # noqa: BLE001 - reported per article
-                    problem(article_problem(article, f"extraction failed: resolution: {type(exc).__name__}: {exc}"))
+                extraction, failure = resolve_analysed(resolver, analysed, error)
+                if failure is not None:
+                    problem(article_problem(article, failure))
                     finished(article, "skipped")
                     continue
                 writer.add(extraction)
