@@ -5,7 +5,7 @@ Run (two shared cores: be nice)::
     nice -n 10 .venv/bin/python -m bench                       # everything, default sizes
     nice -n 10 .venv/bin/python -m bench --quick               # small sizes, a few minutes
     nice -n 10 .venv/bin/python -m bench --only build,load     # some of them
-    nice -n 10 .venv/bin/python -m bench --big 10000           # add the 10k-article build (jobs 1 and 2, posseg, memory)
+    nice -n 10 .venv/bin/python -m bench --big 10000           # add the 10k-article build (jobs 1 and 2 interleaved, posseg, memory)
 
 The benchmarks of other modules (``bench_store``, ``bench_ner``, ``bench_algorithms``, ``bench_explorer``)
 run as child processes; their output is copied into RESULTS.md under their name.
@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA if DEFAULT_DATA.is_dir() else None,
                         help="shared data directory (FinRE, CLUENER) for the generated corpus")
     parser.add_argument("--big", type=int, default=0, help="also build a corpus of this many articles (jobs=1 and 2)")
+    parser.add_argument("--big-segments", type=int, default=5,
+                        help="interleave the big builds over this many parts (the machine's speed drifts)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--other-timeout", type=float, default=1800.0)
     parser.add_argument("--sparql-quads", type=int, default=None, help="store size for the SPARQL benchmark")
@@ -86,8 +88,12 @@ def main(argv: list[str] | None = None) -> int:
 
         results += bench_build.run(args.articles or (60 if args.quick else 600), args.data)
         if args.big:
-            # the big measurement: per-core rate vs posseg, 2 cores vs 1, peak memory
-            results += bench_build.run(args.big, args.data, jobs=(1, 2), dask=False, batched=False, baseline=True)
+            # the big measurement: per-core rate vs posseg and 2 cores vs 1 (interleaved parts),
+            # then the peak memory of one contiguous build
+            results += bench_build.run(args.big, args.data, jobs=(1, 2), dask=False, batched=False, baseline=True,
+                                       segments=args.big_segments)
+            if args.big_segments > 1:
+                results += bench_build.run(args.big, args.data, jobs=(2,), dask=False, batched=False, baseline=False)
         save()
     if "load" in wanted:
         from bench import bench_load

@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import PYTHON, Result, print_result, run_with_peak_memory
@@ -91,7 +92,7 @@ def _steady_rate(child: dict, wall: float) -> float:
 
 
 def _posseg_baseline(shards: list[Path]) -> tuple[float, int]:
-    """chars/s of jieba.posseg.lcut over the cleaned text of every article, one core; and the char count."""
+    """Seconds of jieba.posseg.lcut over the cleaned text of every article, one core; and the char count."""
     import jieba
     import jieba.posseg
 
@@ -104,11 +105,60 @@ def _posseg_baseline(shards: list[Path]) -> tuple[float, int]:
     t = time.perf_counter()
     for text in texts:
         jieba.posseg.lcut(text)
-    return chars / (time.perf_counter() - t), chars
+    return time.perf_counter() - t, chars
+
+
+@dataclass
+class _BuildTotals:
+    """One build variant summed over the segments of an interleaved run."""
+
+    wall: float = 0.0
+    steady_articles: int = 0  # articles written after each segment's first one
+    steady_seconds: float = 0.0  # from each segment's first written article to its last
+    built: int = 0
+    first: float = 0.0  # seconds to the first article, first segment
+    peak: int = 0
+
+    def add(self, child: dict, wall: float, peak: int) -> None:
+        if not self.built:
+            self.first = child.get("first") or 0.0
+        self.wall += wall
+        self.built += child["built"]
+        self.peak = max(self.peak, peak)
+        after_first = child.get("done", 0) - child.get("at_first", 1)
+        if after_first > 0:
+            self.steady_articles += after_first
+            self.steady_seconds += child["last"] - child["first"]
+
+    @property
+    def articles_per_s(self) -> float:
+        """Steady-state articles/s (wall-time rate when no segment had two writes)."""
+        if self.steady_seconds > 0:
+            return self.steady_articles / self.steady_seconds
+        return self.built / self.wall if self.wall else 0.0
+
+
+def _segments(shards: list[Path], count: int) -> list[list[Path]]:
+    """``shards`` in ``count`` consecutive groups of (nearly) equal size.
+
+    Examples
+    --------
+    >>> [len(g) for g in _segments([Path(str(i)) for i in range(10)], 3)]
+    [4, 3, 3]
+    """
+    count = max(1, min(count, len(shards)))
+    size, extra = divmod(len(shards), count)
+    groups, at = [], 0
+    for i in range(count):
+        step = size + (i < extra)
+        groups.append(shards[at:at + step])
+        at += step
+    return groups
 
 
 def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (1, 2), dask: bool = True,
-        batched: bool = True, baseline: bool = True, seed: int = 0, work: Path | None = None, timeout: float | None = None) -> list[Result]:
+        batched: bool = True, baseline: bool = True, seed: int = 0, work: Path | None = None,
+        timeout: float | None = None, segments: int = 1) -> list[Result]:
     """Build a generated corpus of ``articles`` articles with each number of ``jobs`` (and with Dask).
 
     Parameters
@@ -127,6 +177,13 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
         Scratch directory (kept when given).
     timeout : float, optional
         Give up a build after this many seconds.
+    segments : int
+        Interleave the variants: the corpus is cut into this many consecutive parts, and part by part the
+        posseg baseline and every build (each adding the part to its own growing store, like a resumed
+        build) run one after the other, in alternating order. The machine's speed drifts by tens of per
+        cent over minutes; interleaving gives every variant the same mix of fast and slow periods. Rates
+        are summed over the parts; peak memory is then the largest part's (each part is a new process),
+        so the memory target is only judged on a contiguous run (``segments=1``).
     """
     from bench.corpus import write_corpus
 
@@ -135,64 +192,88 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
     results: list[Result] = []
     try:
         shards = write_corpus(work / "corpus", articles, data=data, seed=seed, shard_size=max(1, min(1000, articles // 4)))
-        base, chars = _posseg_baseline(shards) if baseline else (None, None)
+        parts = _segments(shards, segments)
+        totals = {n: _BuildTotals() for n in jobs}
+        failed: set[int] = set()
+        posseg_seconds, chars = 0.0, 0
+        for store in (work / f"store-j{n}-build" for n in jobs):
+            shutil.rmtree(store, ignore_errors=True)
+        for index, part in enumerate(parts):
+            if baseline:
+                seconds, part_chars = _posseg_baseline(part)
+                posseg_seconds += seconds
+                chars += part_chars
+            for n in (jobs if index % 2 == 0 else tuple(reversed(jobs))):
+                if n in failed:
+                    continue
+                code, secs, peak, tail = run_with_peak_memory(
+                    [PYTHON, "-m", "bench.bench_build", "--child-build", str(work / f"store-j{n}-build"), str(n),
+                     *map(str, part)], timeout=timeout)
+                if code != 0:
+                    print(f"[build] jobs={n} failed (exit {code}): {tail}")
+                    failed.add(n)
+                    continue
+                totals[n].add(_last_json(tail), secs, peak)
+            if len(parts) > 1:
+                print(f"[build] part {index + 1}/{len(parts)}: "
+                      + ", ".join(f"jobs={n} {t.articles_per_s:.1f} articles/s" for n, t in totals.items()), flush=True)
+        base = chars / posseg_seconds if baseline and posseg_seconds else None
         note = f"{articles:,} articles" + (f", {chars:,} clean chars" if chars else "")
+        if len(parts) > 1:
+            note += f"; {len(parts)} interleaved parts"
         if base:
             results.append(Result("build", "jieba.posseg.lcut, 1 core (baseline)", base, "chars/s", note=note))
+        contiguous = len(parts) == 1
         rate_1 = None
-        wall: dict[int, float] = {}
-        variants = [(n, "build") for n in jobs] + ([(max(jobs), "batched")] if batched else [])
-        for n, kind in variants:
-            store = work / f"store-j{n}-{kind}"
-            shutil.rmtree(store, ignore_errors=True)
-            code, secs, peak, tail = run_with_peak_memory(
-                [PYTHON, "-m", "bench.bench_build", f"--child-{kind}", str(store), str(n), *map(str, shards)],
-                timeout=timeout)
-            if kind == "batched":
-                if code == 0:
-                    child = _last_json(tail)
-                    base_rate = next((r.value for r in results if r.metric == f"kg build jobs={n}: articles/s"), None)
-                    results.append(Result("build", f"kg.scale.build_batched jobs={n} (batch {BATCH}): articles/s",
-                                          _steady_rate(child, secs), "articles/s", f"kg build jobs={n}",
-                                          base_rate, note=f"wall {secs:.0f} s, peak {peak / GiB:.2f} GiB"))
-                else:
-                    print(f"[build] batched jobs={n} failed (exit {code}): {tail}")
+        for n in jobs:
+            if n in failed:
                 continue
-            if code != 0:
-                print(f"[build] jobs={n} failed (exit {code}): {tail}")
-                continue
-            child = _last_json(tail)
-            wall[n] = secs
-            articles_per_s = _steady_rate(child, secs)
+            total = totals[n]
+            articles_per_s = total.articles_per_s
             rate = (chars or 0) * articles_per_s / articles if chars else None
             per_core = rate / n if rate else None
-            results.append(Result("build", f"kg build jobs={n}: wall time", secs, "s",
-                                  note=f"{note}; built {child['built']}; first article after {child['first'] or 0:.1f} s"))
+            results.append(Result("build", f"kg build jobs={n}: wall time", total.wall, "s",
+                                  note=f"{note}; built {total.built}; first article after {total.first:.1f} s"))
             results.append(Result("build", f"kg build jobs={n}: articles/s", articles_per_s, "articles/s",
-                                  note="steady state (first to last article)"))
+                                  note="steady state (first to last article" + ("" if contiguous else ", every part") + ")"))
             if base and rate:
                 results.append(Result("build", f"kg build jobs={n}: per-core throughput", per_core, "chars/s",
                                       "jieba.posseg.lcut, 1 core", base, target="≥ 0.5x posseg",
                                       passed=per_core >= 0.5 * base, note="end to end, store writes included"))
-            results.append(Result("build", f"kg build jobs={n}: peak memory", peak / GiB, "GiB",
-                                  target="< 4 GiB at 10k articles" if articles >= 10_000 else "",
-                                  passed=(peak < 4 * GiB) if articles >= 10_000 else None,
-                                  note="RSS of the process tree"))
+            judged = contiguous and articles >= 10_000
+            results.append(Result("build", f"kg build jobs={n}: peak memory", total.peak / GiB, "GiB",
+                                  target="< 4 GiB at 10k articles" if judged else "",
+                                  passed=(total.peak < 4 * GiB) if judged else None,
+                                  note="RSS of the process tree" + ("" if contiguous else "; largest part")))
             if n == 1:
                 rate_1 = articles_per_s
             elif rate_1:
                 results.append(Result("build", f"kg build jobs={n} speed-up", articles_per_s, "articles/s",
                                       "kg build jobs=1", rate_1, target="≥ 1.7x on 2 cores" if n == 2 else "",
                                       passed=(articles_per_s >= 1.7 * rate_1) if n == 2 else None))
+        n = max(jobs)
+        if batched:
+            store = work / f"store-j{n}-batched"
+            shutil.rmtree(store, ignore_errors=True)
+            code, secs, peak, tail = run_with_peak_memory(
+                [PYTHON, "-m", "bench.bench_build", "--child-batched", str(store), str(n), *map(str, shards)],
+                timeout=timeout)
+            if code == 0:
+                base_rate = next((r.value for r in results if r.metric == f"kg build jobs={n}: articles/s"), None)
+                results.append(Result("build", f"kg.scale.build_batched jobs={n} (batch {BATCH}): articles/s",
+                                      _steady_rate(_last_json(tail), secs), "articles/s", f"kg build jobs={n}",
+                                      base_rate, note=f"wall {secs:.0f} s, peak {peak / GiB:.2f} GiB"))
+            else:
+                print(f"[build] batched jobs={n} failed (exit {code}): {tail}")
         if dask:
-            n = max(jobs)
             code, secs, peak, tail = run_with_peak_memory(
                 [PYTHON, "-m", "bench.bench_build", "--child-dask", str(work / "nq"), str(work / "store-dask"), str(n),
                  *map(str, shards)], timeout=timeout)
             if code == 0:
                 child = _last_json(tail)
+                wall = totals[n].wall if n not in failed else None
                 results.append(Result("build", f"Dask extract_shards ({n} workers) + load_shards", articles / secs,
-                                      "articles/s", f"kg build jobs={n} (wall)", articles / wall[n] if n in wall else None,
+                                      "articles/s", f"kg build jobs={n} (wall)", articles / wall if wall else None,
                                       note=f"extract {child['extract_seconds']:.0f} s (driver busy "
                                            f"{child['driver_seconds']:.0f} s), load {child['load_seconds']:.1f} s; "
                                            f"peak {peak / GiB:.2f} GiB incl. cluster start"))
@@ -224,10 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-jobs", type=int, default=None, help="build with this many jobs only (no Dask, no batched variant)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--segments", type=int, default=1,
+                        help="interleave the builds (and the baseline) over this many parts of the corpus")
     args = parser.parse_args(argv)
     jobs = (args.only_jobs,) if args.only_jobs else (1, 2)
     run(args.articles, args.data, jobs=jobs, dask=args.only_jobs is None, batched=args.only_jobs is None,
-        baseline=not args.no_baseline, work=args.work)
+        baseline=not args.no_baseline, work=args.work, segments=args.segments)
     return 0
 
 

@@ -99,7 +99,7 @@ def _require_store(store: Path) -> None:
 def build(
     paths: Annotated[list[str], typer.Argument(help="Files, directories or globs (.txt, .html, .jsonl).")],
     store: StoreOpt = Path(DEFAULT_STORE),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for NLP (0 = all cores; 1 = none, all in this process).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes doing the NLP: this one and N-1 workers (0 = one per core; 1 = this process only).")] = 0,
     validate: Annotated[bool, typer.Option(help="Run the SHACL shapes at the end.")] = True,
 ) -> None:
     """Ingest articles, extract entities and ties, and write them into the store."""

@@ -4,9 +4,9 @@ A thin runner in graphrag's sense: every stage is a pure operation in its own
 module; this module only wires them, counts, and makes sure that nothing is
 lost silently (articles in = built + unchanged + skipped).
 
-The NLP work of an article (:func:`analyse_article`) is pure and runs in worker
-processes when ``jobs > 1``; resolution (which links to entities seen before)
-and writing stay in the parent process, one transaction per article (or per ``batch`` articles).
+The NLP work of an article (:func:`analyse_article`) is pure and runs in ``jobs - 1`` worker
+processes and in this one when ``jobs > 1``; resolution (which links to entities seen before)
+and writing stay in this (the parent) process, one transaction per article (or per ``batch`` articles).
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ class BuildReport:
 _WORKER_NLP = None
 #: Articles handed to the worker pool ahead of the writer, per worker (bounds a parallel build's memory).
 IN_FLIGHT_PER_JOB = 8
+#: Articles queued per worker process before this process analyses the next one itself.
+QUEUED_PER_WORKER = 6
 
 
 def _worker_nlp():
@@ -101,7 +103,13 @@ def _safe_analyse(article: Article):
 
 def _analysed(articles: Iterable[Article], jobs: int,
               window: int | None = None) -> Iterator[tuple[Article, tuple | None, str | None]]:
-    """Analyse articles in order, in ``jobs`` worker processes when ``jobs > 1``.
+    """Analyse articles in order, in ``jobs`` processes when ``jobs > 1``: this one and ``jobs - 1`` workers.
+
+    The worker processes are kept busy (:data:`QUEUED_PER_WORKER` articles each); whenever they all are,
+    this process analyses the next article itself instead of waiting. Its own work (resolution and
+    writes) is about a fifth of an article's cost, so a process of its own for the analysis would leave
+    three busy processes sharing ``jobs`` cores; this way ``jobs`` processes fill ``jobs`` cores, and
+    when this process is the bottleneck (many cores) it hands every article to the workers.
 
     At most ``window`` (default ``IN_FLIGHT_PER_JOB * jobs``) articles are read ahead of the one being
     written, so memory does not grow with the corpus (``Pool.imap`` would queue the whole input as fast
@@ -116,14 +124,27 @@ def _analysed(articles: Iterable[Article], jobs: int,
 
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     window = window or IN_FLIGHT_PER_JOB * jobs
-    with ctx.Pool(jobs) as pool:
-        pending: deque = deque()
+    workers = jobs - 1
+    with ctx.Pool(workers) as pool:
+        pending: deque = deque()  # in input order: AsyncResult (a worker's) or the result itself (ours)
+        queued = 0  # articles handed to the workers and not known to be finished
+
+        def head_ready() -> bool:
+            head = pending[0]
+            return isinstance(head, tuple) or head.ready()
+
         for article in articles:
-            pending.append(pool.apply_async(_safe_analyse, (article,)))
-            if len(pending) >= window:
-                yield pending.popleft().get()
+            queued = sum(1 for item in pending if not isinstance(item, tuple) and not item.ready())
+            if queued < QUEUED_PER_WORKER * workers:
+                pending.append(pool.apply_async(_safe_analyse, (article,)))
+            else:
+                pending.append(_safe_analyse(article))
+            while pending and (len(pending) >= window or head_ready()):
+                head = pending.popleft()
+                yield head if isinstance(head, tuple) else head.get()
         while pending:
-            yield pending.popleft().get()
+            head = pending.popleft()
+            yield head if isinstance(head, tuple) else head.get()
 
 
 def article_problem(article: Article, reason: str) -> Problem:
@@ -180,7 +201,7 @@ def build(
     store : str or Path
         Directory of the persistent store (created if missing).
     jobs : int
-        Worker processes for the NLP stages (1 = in this process).
+        Processes for the NLP stages: this one and ``jobs - 1`` workers (1 = this process only).
     batch : int
         Articles per write transaction (default 1; :func:`kg.scale.build_batched` uses 64). An article
         counts as built once its transaction is committed.

@@ -198,3 +198,28 @@ def test_parallel_analysis_reads_a_bounded_number_of_articles_ahead():
     rest = list(stream)
     assert [a.id for a, _, _ in rest] == [f"a{i}" for i in range(1, 60)]  # in order, nothing lost
     assert all(error is None and analysed is not None for _, analysed, error in rest)
+
+
+def test_parallel_analysis_shares_the_articles_between_this_process_and_the_workers(monkeypatch):
+    """With 2 jobs, one worker process and this one analyse (3 busy processes on 2 cores would waste CPU)."""
+    import os
+    import time
+
+    import kg.pipeline as pipeline
+    from kg.types import Article
+
+    real = pipeline.analyse_article
+
+    def analyse_and_sign(article, nlp=None):
+        time.sleep(0.02)  # long enough for the worker's queue to fill
+        article.meta["pid"] = os.getpid()
+        return real(article, nlp)
+
+    monkeypatch.setattr(pipeline, "analyse_article", analyse_and_sign)  # before the fork: the worker has it too
+    pipeline._worker_nlp()
+    articles = [Article(id=f"a{i}", text=f"德州市与清华大学签署合作协议{i}。") for i in range(40)]
+    results = list(pipeline._analysed(iter(articles), jobs=2))
+    assert [a.id for a, _, _ in results] == [a.id for a in articles]  # in input order
+    assert all(error is None for _, _, error in results)
+    pids = {a.meta["pid"] for a, _, _ in results}
+    assert os.getpid() in pids and len(pids) == 2, pids  # this process and exactly one worker

@@ -1,0 +1,34 @@
+"""The build benchmark's bookkeeping: interleaved parts and the rates summed over them."""
+
+from pathlib import Path
+
+import pytest
+
+from bench.bench_build import _BuildTotals, _segments
+
+
+def test_segments_cover_the_shards_in_order():
+    shards = [Path(f"part-{i}.jsonl") for i in range(7)]
+    groups = _segments(shards, 3)
+    assert [len(g) for g in groups] == [3, 2, 2]
+    assert [s for g in groups for s in g] == shards
+    assert _segments(shards, 20) == [[s] for s in shards]  # never an empty part
+    assert _segments(shards, 0) == [shards]
+
+
+def test_rates_are_summed_over_parts_without_each_parts_start():
+    totals = _BuildTotals()
+    # part 1: 100 articles, the first written 5 s after start (model loading), the last at 15 s
+    totals.add({"built": 100, "done": 100, "at_first": 1, "first": 5.0, "last": 15.0}, wall=16.0, peak=300)
+    # part 2: 50 articles in 4.9 s of steady state
+    totals.add({"built": 50, "done": 50, "at_first": 1, "first": 4.0, "last": 8.9}, wall=9.5, peak=200)
+    assert totals.built == 150
+    assert totals.wall == pytest.approx(25.5)
+    assert totals.first == 5.0 and totals.peak == 300
+    assert totals.articles_per_s == pytest.approx((99 + 49) / (10.0 + 4.9))
+
+
+def test_a_part_with_one_write_falls_back_to_wall_time():
+    totals = _BuildTotals()
+    totals.add({"built": 1, "done": 1, "at_first": 1, "first": 3.0, "last": 3.0}, wall=4.0, peak=1)
+    assert totals.articles_per_s == pytest.approx(1 / 4.0)
