@@ -108,6 +108,44 @@ def _posseg_baseline(shards: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - t, chars
 
 
+def _child_posseg(start: float, seconds: float, paths: list[str]) -> None:
+    """In a child process: from wall-clock ``start`` on, run jieba.posseg.lcut for ``seconds``; print chars/s."""
+    import jieba
+    import jieba.posseg
+
+    from kg.ingest import clean, read_inputs
+
+    texts = [clean(a).text for a in read_inputs(paths) if not hasattr(a, "reason")]
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    chars = 0
+    while time.time() < start:
+        time.sleep(0.01)
+    while time.time() < start + seconds:
+        for text in texts:
+            jieba.posseg.lcut(text)
+            chars += len(text)
+            if time.time() >= start + seconds:
+                break
+    print(json.dumps({"chars_per_s": chars / (time.time() - start)}))
+
+
+def _two_process_ceiling(shard: Path, seconds: float = 15.0, rounds: int = 5) -> list[float]:
+    """What this machine gives two independent CPU-bound processes: (sum of two concurrent posseg rates) / (one alone).
+
+    No build can scale better than this on two cores; each round runs one process alone, then two at once.
+    """
+    import subprocess
+
+    def together(count: int) -> float:
+        start = time.time() + 5.0  # after the children have loaded jieba
+        procs = [subprocess.Popen([PYTHON, "-m", "bench.bench_build", "--child-posseg", str(start), str(seconds),
+                                   str(shard)], stdout=subprocess.PIPE, text=True) for _ in range(count)]
+        return sum(_last_json(proc.communicate()[0])["chars_per_s"] for proc in procs)
+
+    return [together(2) / together(1) for _ in range(rounds)]
+
+
 @dataclass
 class _BuildTotals:
     """One build variant summed over the segments of an interleaved run."""
@@ -224,6 +262,11 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
         if base:
             results.append(Result("build", "jieba.posseg.lcut, 1 core (baseline)", base, "chars/s", note=note))
         contiguous = len(parts) == 1
+        ceiling = _two_process_ceiling(shards[0]) if baseline and 2 in jobs and len(parts) > 1 else None
+        if ceiling:
+            results.append(Result("build", "two posseg processes at once vs one (this machine's 2-core ceiling)",
+                                   sorted(ceiling)[len(ceiling) // 2], "x",
+                                   note="median of " + ", ".join(f"{c:.2f}" for c in ceiling) + "; 15 s each"))
         rate_1 = None
         for n in jobs:
             if n in failed:
@@ -295,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv and argv[0] == "--child-batched":
         _child_build(argv[1], int(argv[2]), argv[3:], batched=True)
+        return 0
+    if argv and argv[0] == "--child-posseg":
+        _child_posseg(float(argv[1]), float(argv[2]), argv[3:])
         return 0
     if argv and argv[0] == "--child-dask":
         _child_dask(argv[1], argv[2], int(argv[3]), argv[4:])
