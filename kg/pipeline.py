@@ -125,6 +125,8 @@ def _analysed(articles: Iterable[Article], jobs: int,
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     window = window or IN_FLIGHT_PER_JOB * jobs
     workers = jobs - 1
+    # loaded before the fork: forked workers share it instead of loading their own, and no write waits on it
+    _worker_nlp()
     with ctx.Pool(workers) as pool:
         pending: deque = deque()  # in input order: AsyncResult (a worker's) or the result itself (ours)
         queued = 0  # articles handed to the workers and not known to be finished
