@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA if DEFAULT_DATA.is_dir() else None,
                         help="shared data directory (FinRE, CLUENER) for the generated corpus")
     parser.add_argument("--big", type=int, default=0, help="also build a corpus of this many articles (jobs=1 and 2)")
-    parser.add_argument("--big-segments", type=int, default=5,
+    parser.add_argument("--big-segments", type=int, default=10,
                         help="interleave the big builds over this many parts (the machine's speed drifts)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--other-timeout", type=float, default=1800.0)
