@@ -129,24 +129,21 @@ def _analysed(articles: Iterable[Article], jobs: int,
     _worker_nlp()
     with ctx.Pool(workers) as pool:
         pending: deque = deque()  # in input order: AsyncResult (a worker's) or the result itself (ours)
-        queued = 0  # articles handed to the workers and not known to be finished
 
-        def head_ready() -> bool:
-            head = pending[0]
-            return isinstance(head, tuple) or head.ready()
+        def ours(item) -> bool:
+            return isinstance(item, tuple)
 
         for article in articles:
-            queued = sum(1 for item in pending if not isinstance(item, tuple) and not item.ready())
+            queued = sum(1 for item in pending if not ours(item) and not item.ready())
             if queued < QUEUED_PER_WORKER * workers:
                 pending.append(pool.apply_async(_safe_analyse, (article,)))
             else:
                 pending.append(_safe_analyse(article))
-            while pending and (len(pending) >= window or head_ready()):
+            while pending and (len(pending) >= window or ours(pending[0]) or pending[0].ready()):
                 head = pending.popleft()
-                yield head if isinstance(head, tuple) else head.get()
-        while pending:
-            head = pending.popleft()
-            yield head if isinstance(head, tuple) else head.get()
+                yield head if ours(head) else head.get()
+        for head in pending:
+            yield head if ours(head) else head.get()
 
 
 def article_problem(article: Article, reason: str) -> Problem:
