@@ -28,6 +28,7 @@ __all__ = ["run", "main"]
 
 GiB = 2**30
 BATCH = 64  # articles per transaction in the batched variant
+CEILING_SECONDS = 15.0  # one measuring window of the two-process ceiling
 
 
 def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False) -> None:
@@ -80,27 +81,23 @@ def _last_json(text: str) -> dict:
     raise RuntimeError(f"child printed no result: {text[-1500:]}")
 
 
-def _steady_rate(child: dict, wall: float) -> float:
-    """Articles/s from the first written article (or batch) to the last: process start and model loading left out.
+def _posseg_texts(paths) -> list[str]:
+    """The cleaned text of every article under ``paths``, with stock jieba initialised for posseg."""
+    import jieba
 
-    With one write (a single batch) there is no interval to measure, and the wall time is used.
-    """
-    after_first = child.get("done", 0) - child.get("at_first", 1)
-    if after_first <= 0:
-        return child.get("done", 0) / wall
-    return after_first / (child["last"] - child["first"])
+    from kg.ingest import clean, read_inputs
+
+    texts = [clean(a).text for a in read_inputs(paths) if not hasattr(a, "reason")]
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return texts
 
 
 def _posseg_baseline(shards: list[Path]) -> tuple[float, int]:
     """Seconds of jieba.posseg.lcut over the cleaned text of every article, one core; and the char count."""
-    import jieba
     import jieba.posseg
 
-    from kg.ingest import clean, read_inputs
-
-    texts = [clean(a).text for a in read_inputs(shards) if not hasattr(a, "reason")]
-    jieba.setLogLevel(60)
-    jieba.initialize()
+    texts = _posseg_texts(shards)
     chars = sum(map(len, texts))
     t = time.perf_counter()
     for text in texts:
@@ -110,14 +107,9 @@ def _posseg_baseline(shards: list[Path]) -> tuple[float, int]:
 
 def _child_posseg(start: float, seconds: float, paths: list[str]) -> None:
     """In a child process: from wall-clock ``start`` on, run jieba.posseg.lcut for ``seconds``; print chars/s."""
-    import jieba
     import jieba.posseg
 
-    from kg.ingest import clean, read_inputs
-
-    texts = [clean(a).text for a in read_inputs(paths) if not hasattr(a, "reason")]
-    jieba.setLogLevel(60)
-    jieba.initialize()
+    texts = _posseg_texts(paths)
     chars = 0
     while time.time() < start:
         time.sleep(0.01)
@@ -130,7 +122,7 @@ def _child_posseg(start: float, seconds: float, paths: list[str]) -> None:
     print(json.dumps({"chars_per_s": chars / (time.time() - start)}))
 
 
-def _two_process_ceiling(shard: Path, seconds: float = 15.0, rounds: int = 5) -> list[float]:
+def _two_process_ceiling(shard: Path, seconds: float = CEILING_SECONDS, rounds: int = 5) -> list[float]:
     """What this machine gives two independent CPU-bound processes: (sum of two concurrent posseg rates) / (one alone).
 
     No build can scale better than this on two cores; each round runs one process alone, then two at once.
@@ -148,12 +140,13 @@ def _two_process_ceiling(shard: Path, seconds: float = 15.0, rounds: int = 5) ->
 
 @dataclass
 class _BuildTotals:
-    """One build variant summed over the segments of an interleaved run."""
+    """One build variant, summed over the parts of an interleaved run (or one contiguous build)."""
 
     wall: float = 0.0
-    steady_articles: int = 0  # articles written after each segment's first one
-    steady_seconds: float = 0.0  # from each segment's first written article to its last
+    steady_articles: int = 0  # articles written after each part's first write (article or batch)
+    steady_seconds: float = 0.0  # from each part's first write to its last
     built: int = 0
+    done: int = 0  # articles finished (built, unchanged or failed)
     first: float = 0.0  # seconds to the first article, first segment
     peak: int = 0
 
@@ -162,6 +155,7 @@ class _BuildTotals:
             self.first = child.get("first") or 0.0
         self.wall += wall
         self.built += child["built"]
+        self.done += child.get("done", 0)
         self.peak = max(self.peak, peak)
         after_first = child.get("done", 0) - child.get("at_first", 1)
         if after_first > 0:
@@ -170,10 +164,20 @@ class _BuildTotals:
 
     @property
     def articles_per_s(self) -> float:
-        """Steady-state articles/s (wall-time rate when no segment had two writes)."""
+        """Articles/s from each part's first write to its last: process start and model loading left out.
+
+        With one write per part (a single batch) there is no interval to measure, and the wall time is used.
+        """
         if self.steady_seconds > 0:
             return self.steady_articles / self.steady_seconds
-        return self.built / self.wall if self.wall else 0.0
+        return self.done / self.wall if self.wall else 0.0
+
+    @classmethod
+    def of(cls, child: dict, wall: float, peak: int = 0) -> "_BuildTotals":
+        """The totals of one build."""
+        totals = cls()
+        totals.add(child, wall, peak)
+        return totals
 
 
 def _segments(shards: list[Path], count: int) -> list[list[Path]]:
@@ -231,6 +235,7 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
     try:
         shards = write_corpus(work / "corpus", articles, data=data, seed=seed, shard_size=max(1, min(1000, articles // 4)))
         parts = _segments(shards, segments)
+        contiguous = len(parts) == 1
         totals = {n: _BuildTotals() for n in jobs}
         failed: set[int] = set()
         posseg_seconds, chars = 0.0, 0
@@ -252,21 +257,20 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
                     failed.add(n)
                     continue
                 totals[n].add(_last_json(tail), secs, peak)
-            if len(parts) > 1:
+            if not contiguous:
                 print(f"[build] part {index + 1}/{len(parts)}: "
                       + ", ".join(f"jobs={n} {t.articles_per_s:.1f} articles/s" for n, t in totals.items()), flush=True)
         base = chars / posseg_seconds if baseline and posseg_seconds else None
         note = f"{articles:,} articles" + (f", {chars:,} clean chars" if chars else "")
-        if len(parts) > 1:
+        if not contiguous:
             note += f"; {len(parts)} interleaved parts"
         if base:
             results.append(Result("build", "jieba.posseg.lcut, 1 core (baseline)", base, "chars/s", note=note))
-        contiguous = len(parts) == 1
-        ceiling = _two_process_ceiling(shards[0]) if baseline and 2 in jobs and len(parts) > 1 else None
+        ceiling = _two_process_ceiling(shards[0]) if baseline and 2 in jobs and not contiguous else None
         if ceiling:
             results.append(Result("build", "two posseg processes at once vs one (this machine's 2-core ceiling)",
                                    sorted(ceiling)[len(ceiling) // 2], "x",
-                                   note="median of " + ", ".join(f"{c:.2f}" for c in ceiling) + "; 15 s each"))
+                                   note="median of " + ", ".join(f"{c:.2f}" for c in ceiling) + f"; {CEILING_SECONDS:.0f} s each"))
         rate_1 = None
         for n in jobs:
             if n in failed:
@@ -304,7 +308,8 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
             if code == 0:
                 base_rate = next((r.value for r in results if r.metric == f"kg build jobs={n}: articles/s"), None)
                 results.append(Result("build", f"kg.scale.build_batched jobs={n} (batch {BATCH}): articles/s",
-                                      _steady_rate(_last_json(tail), secs), "articles/s", f"kg build jobs={n}",
+                                      _BuildTotals.of(_last_json(tail), secs).articles_per_s, "articles/s",
+                                      f"kg build jobs={n}",
                                       base_rate, note=f"wall {secs:.0f} s, peak {peak / GiB:.2f} GiB"))
             else:
                 print(f"[build] batched jobs={n} failed (exit {code}): {tail}")

@@ -181,7 +181,6 @@ def test_parallel_analysis_reads_a_bounded_number_of_articles_ahead():
     import kg.pipeline as pipeline
     from kg.types import Article
 
-    pipeline._worker_nlp()  # loaded before the fork: workers inherit it instead of loading their own
     pulled = 0
 
     def articles():
@@ -216,7 +215,6 @@ def test_parallel_analysis_shares_the_articles_between_this_process_and_the_work
         return real(article, nlp)
 
     monkeypatch.setattr(pipeline, "analyse_article", analyse_and_sign)  # before the fork: the worker has it too
-    pipeline._worker_nlp()
     articles = [Article(id=f"a{i}", text=f"德州市与清华大学签署合作协议{i}。") for i in range(40)]
     results = list(pipeline._analysed(iter(articles), jobs=2))
     assert [a.id for a, _, _ in results] == [a.id for a in articles]  # in input order
