@@ -1,10 +1,13 @@
 """The build benchmark's bookkeeping: interleaved parts and the rates summed over them."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from bench.bench_build import _BuildTotals, _segments
+from bench.bench_build import _BuildTotals, _segments, _Variant
 
 
 def test_segments_cover_the_shards_in_order():
@@ -32,3 +35,27 @@ def test_a_part_with_one_write_falls_back_to_wall_time():
     totals = _BuildTotals()
     totals.add({"built": 1, "done": 1, "at_first": 1, "first": 3.0, "last": 3.0}, wall=4.0, peak=1)
     assert totals.articles_per_s == pytest.approx(1 / 4.0)
+
+
+def test_a_variant_held_to_one_cpu_is_judged_on_one_core():
+    one_core, two_jobs = _Variant(1, cpus=1), _Variant(2)
+    assert (one_core.label, one_core.cores) == ("jobs=1 on 1 core", 1)
+    assert (two_jobs.label, two_jobs.cores) == ("jobs=2", 2)
+    assert one_core != _Variant(1)  # the unpinned one-job build is a variant of its own
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux CPU affinity and two CPUs")
+def test_holding_to_one_cpu_also_holds_the_threads_started_afterwards():
+    # RocksDB's compaction threads start inside the build: they must inherit the one CPU
+    script = (
+        "import os, threading\n"
+        "from bench.bench_build import _hold_to_cpus\n"
+        "_hold_to_cpus(1)\n"
+        "seen = []\n"
+        "t = threading.Thread(target=lambda: seen.append(len(os.sched_getaffinity(0)))); t.start(); t.join()\n"
+        "print(len(os.sched_getaffinity(0)), seen[0])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.split() == ["1", "1"]
