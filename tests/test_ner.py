@@ -144,6 +144,16 @@ def test_ner_tokenizer_keeps_domain_words_whole(nlp):
     assert "技术创新中心" not in jieba.lcut("挂牌共建京津冀国家技术创新中心德州产业创新中心")
 
 
+def test_ner_tokenizer_keeps_the_text_it_was_given(nlp):
+    from kg.nlp.tokenizer import doc_text
+
+    # spaces, a blank line, a tab and full-width space: the kept text is the Doc's text, character for character
+    text = "德州  天衢新区\n\n有研集团\t签约。\u3000 Beijing  2024年 "
+    doc = nlp.tokenizer(text)
+    assert doc_text(doc) == doc.text == text
+    assert doc_text(nlp.tokenizer("")) == ""
+
+
 def test_ner_global_jieba_unchanged_in_a_fresh_process():
     # In a fresh interpreter (no other test touching jieba): global tokens before == after load_nlp.
     code = (

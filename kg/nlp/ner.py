@@ -54,7 +54,7 @@ from kg.nlp.components import mention_resolver as _mention_resolver  # noqa: F40
 from kg.nlp.components import name_grammar as _name_grammar  # noqa: F401
 from kg.nlp.components.lexicons import load_lexicons
 from kg.nlp.components.mention_resolver import MENTIONS_KEY
-from kg.nlp.tokenizer import JiebaTokenizer, load_jieba_tags, make_jieba
+from kg.nlp.tokenizer import JiebaTokenizer, doc_text, load_jieba_tags, make_jieba
 from kg.types import CleanArticle, EntityClass, Mention
 
 __all__ = ["load_nlp", "find_mentions", "doc_mentions", "DEFAULT_RESOURCES", "DEFAULT_MODELS", "STATISTICAL_MODELS"]
@@ -128,7 +128,7 @@ def doc_mentions(doc: Doc, clean: CleanArticle | None = None) -> list[Mention]:
         The article ``doc`` was made from; gives the original offsets (identity when omitted).
     """
     mentions = []
-    text = doc.text  # built once: Doc.text rebuilds the string on every access
+    text = doc_text(doc)
     for span in doc.spans.get(MENTIONS_KEY, []):
         start, end = span._.kg_start, span._.kg_end
         orig = clean.to_original(start, end) if clean is not None else (start, end)

@@ -12,6 +12,8 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
+from kg.nlp.tokenizer import doc_text
+
 __all__ = ["add_candidate", "candidates", "TokenIndex", "drop_index", "PUNCT"]
 
 CANDIDATES_KEY = "kg_candidates"
@@ -43,7 +45,7 @@ class TokenIndex:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.starts = doc.to_array("IDX").tolist() if len(doc) else []
         lengths = doc.to_array("LENGTH").tolist() if len(doc) else []
         self.ends = [s + n for s, n in zip(self.starts, lengths)]
