@@ -362,7 +362,7 @@ def extract_shards(
                         try:
                             article_quads = extraction_to_quads(extraction)
                         except Exception as exc:  # noqa: BLE001 - reported per article
-                            failure = f"extraction failed: resolution: {type(exc).__name__}: {exc}"
+                            failure = f"RDF mapping failed: {type(exc).__name__}: {exc}"
                     if failure is not None:
                         problem(article_problem(article, failure))
                         finished(article, "skipped")

@@ -153,6 +153,27 @@ def test_dask_rerun_redoes_a_changed_input_shard(client, tmp_path):
     assert graphs == {"https://w3id.org/kg-innovation/id/graph/new"}
 
 
+def test_a_mapping_error_fails_its_article_only_and_says_so(client, tmp_path, monkeypatch):
+    import kg.rdf.mapping as mapping
+
+    real = mapping.extraction_to_quads
+
+    def failing(extraction):
+        if extraction.article.id == "bad":
+            raise ValueError("an unmappable literal")
+        return real(extraction)
+
+    monkeypatch.setattr(mapping, "extraction_to_quads", failing)
+    shard = tmp_path / "two.jsonl"
+    shard.write_text("".join(json.dumps({"id": i, "text": "2018年德州市与有研集团正式牵手，合作建设集成电路生产基地。"},
+                                        ensure_ascii=False) + "\n" for i in ("good", "bad")), encoding="utf-8")
+    report = extract_shards([shard], tmp_path / "nq", client)
+    assert (report.read, report.built) == (2, 1)
+    assert (report.failed, [p.reason for p in report.skipped]) == (1, ["RDF mapping failed: ValueError: an unmappable literal"])
+    graphs = {getattr(q.graph_name, "value", None) for q in ox.parse(path=str(tmp_path / "nq" / "two.nq"))}
+    assert graphs == {"https://w3id.org/kg-innovation/id/graph/good"}
+
+
 def test_load_shards_twice_changes_nothing(local_and_dask, tmp_path):
     _, _, _, dask, _ = local_and_dask
     store = tmp_path / "store"
