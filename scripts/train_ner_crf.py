@@ -24,7 +24,6 @@ import argparse
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pycrfsuite  # noqa: E402
 from spacy.vocab import Vocab  # noqa: E402
 
+from kg.evaluate.ner import score_spans  # noqa: E402
 from kg.nlp.components.candidates import TokenIndex  # noqa: E402
 from kg.nlp.components.crf_features import CrfFeaturizer, spans_to_tags, tags_to_spans  # noqa: E402
 from kg.nlp.components.lexicons import load_lexicons  # noqa: E402
@@ -58,26 +58,6 @@ class Featurize:
     def __call__(self, text: str) -> list[list[str]]:
         index = TokenIndex(self.tokenizer(text))
         return self.featurizer.features(text, index.starts, index.ends)
-
-
-def score(gold: list[set], predicted: list[set]) -> dict:
-    """Exact-span precision/recall/F1 per label and micro-averaged."""
-    counts: dict[str, Counter] = {}
-    for g, p in zip(gold, predicted):
-        for span in p:
-            counts.setdefault(span[2], Counter())["tp" if span in g else "fp"] += 1
-        for span in g - p:
-            counts.setdefault(span[2], Counter())["fn"] += 1
-
-    def prf(c: Counter) -> dict:
-        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"p": round(p, 4), "r": round(r, 4), "f": round(f, 4), "support": c["tp"] + c["fn"]}
-
-    result = {label: prf(c) for label, c in sorted(counts.items())}
-    result["_micro"] = prf(sum(counts.values(), Counter()))
-    return result
 
 
 def make_trainer(args, max_iterations: int) -> pycrfsuite.Trainer:
@@ -151,11 +131,11 @@ def main(argv=None) -> int:
     tagger.open(str(model_path))
     gold = [{tuple(s) for s in r["spans"]} for r in dev_rows]
     predicted = [set(tags_to_spans(tagger.tag(x))) for x in dev]
-    dev_scores = {"all": score(gold, predicted)}
+    dev_scores = {"all": score_spans(gold, predicted)}
     for dataset in ("cluener", "pd"):
         keep = [i for i, r in enumerate(dev_rows) if r.get("dataset") == dataset]
         if keep:
-            dev_scores[dataset] = score([gold[i] for i in keep], [predicted[i] for i in keep])
+            dev_scores[dataset] = score_spans([gold[i] for i in keep], [predicted[i] for i in keep])
     info = tagger.info()
     log = {
         "args": {k: str(v) for k, v in vars(args).items()},
@@ -172,7 +152,7 @@ def main(argv=None) -> int:
     (args.out / "training_log.json").write_text(json.dumps(log, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in log.items() if k != "dev"}, ensure_ascii=False))
     for part, result in dev_scores.items():
-        print(part, json.dumps({k: v["f"] for k, v in result.items()}, ensure_ascii=False))
+        print(part, json.dumps({k: v["f1"] for k, v in result.items()}, ensure_ascii=False))
     return 0
 
 

@@ -29,12 +29,13 @@ from __future__ import annotations
 import json
 import warnings
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from kg.nlp.components.crf_features import tags_to_spans
 from kg.types import Article, CleanArticle, EntityClass
 
-__all__ = ["CLUENER_LABELS", "BIO_LABELS", "read_cluener", "read_bio", "evaluate", "format_table"]
+__all__ = ["CLUENER_LABELS", "BIO_LABELS", "read_cluener", "read_bio", "score_spans", "evaluate", "format_table"]
 
 CLUENER_LABELS: dict[EntityClass, str] = {
     EntityClass.ENTERPRISE: "company",
@@ -123,6 +124,42 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
             "tp": tp, "fp": fp, "fn": fn, "support": tp + fn}
 
 
+def score_spans(gold: Iterable[set], predicted: Iterable[set], labels: Iterable[str] | None = None) -> dict:
+    """Exact-span precision/recall/F1 per label, and over all labels together.
+
+    Parameters
+    ----------
+    gold, predicted : iterables of sets of (start, end, label)
+        The spans of each sentence, in the same order.
+    labels : iterable of str, optional
+        Score only these labels (each reported, even when absent); default: every label seen.
+
+    Returns
+    -------
+    dict
+        ``{label: {"precision", "recall", "f1", "tp", "fp", "fn", "support"}}`` plus ``"_micro"``.
+
+    Examples
+    --------
+    >>> r = score_spans([{(0, 2, "ORG"), (3, 5, "LOC")}], [{(0, 2, "ORG"), (3, 4, "LOC")}])
+    >>> r["ORG"]["f1"], r["LOC"]["f1"], r["_micro"]["precision"]
+    (1.0, 0.0, 0.5)
+    """
+    counts: dict[str, Counter] = {label: Counter() for label in labels} if labels is not None else {}
+    for gold_spans, predicted_spans in zip(gold, predicted):
+        if labels is not None:
+            gold_spans = {g for g in gold_spans if g[2] in counts}
+            predicted_spans = {p for p in predicted_spans if p[2] in counts}
+        for span in predicted_spans:
+            counts.setdefault(span[2], Counter())["tp" if span in gold_spans else "fp"] += 1
+        for span in gold_spans - predicted_spans:
+            counts.setdefault(span[2], Counter())["fn"] += 1
+    result = {label: _prf(c["tp"], c["fp"], c["fn"]) for label, c in sorted(counts.items())}
+    total = sum(counts.values(), Counter())
+    result["_micro"] = _prf(total["tp"], total["fp"], total["fn"])
+    return result
+
+
 def evaluate(nlp, path: str | Path, fmt: str = "cluener", *, limit: int | None = None) -> dict:
     """Score the pipeline ``nlp`` (from ``kg.nlp.load_nlp``) on an annotated file.
 
@@ -158,23 +195,12 @@ def evaluate(nlp, path: str | Path, fmt: str = "cluener", *, limit: int | None =
         if limit is not None and n >= limit:
             break
         items.append(item)
-    counts = {label: Counter() for label in scored}
     texts = [text for text, _gold in items]
-    for (text, gold), doc in zip(items, nlp.pipe(texts, batch_size=64)):
+    predicted = []
+    for (text, _gold), doc in zip(items, nlp.pipe(texts, batch_size=64)):
         clean = CleanArticle(Article(id="eval", text=text), text, tuple(range(len(text) + 1)))
-        predicted = set()
-        for mention in doc_mentions(doc, clean):
-            label = mapping.get(mention.cls)
-            if label is not None:
-                predicted.add((mention.start, mention.end, label))
-        gold = {g for g in gold if g[2] in counts}
-        for span in predicted:
-            counts[span[2]]["tp" if span in gold else "fp"] += 1
-        for span in gold - predicted:
-            counts[span[2]]["fn"] += 1
-    result = {label: _prf(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()}
-    total = sum(counts.values(), Counter())
-    result["_micro"] = _prf(total["tp"], total["fp"], total["fn"])
+        predicted.append({(m.start, m.end, mapping[m.cls]) for m in doc_mentions(doc, clean) if m.cls in mapping})
+    result = score_spans((gold for _text, gold in items), predicted, labels=scored)
     result["_sentences"] = len(items)
     return result
 
