@@ -64,6 +64,22 @@ def _hold_to_cpus(count: int) -> None:
     os.sched_setaffinity(0, allowed[:count])
 
 
+def _tree_cpu_seconds() -> float:
+    """CPU seconds (user + system, every thread) used so far by this process and its children, live or reaped."""
+    import psutil
+
+    me = psutil.Process()
+    own = me.cpu_times()
+    total = own.user + own.system + own.children_user + own.children_system
+    for child in me.children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:  # ended between the listing and the reading
+            continue
+        total += times.user + times.system
+    return total
+
+
 def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False, cpus: int | None = None) -> None:
     """In a child process: run kg.pipeline.build (or kg.scale.build_batched) and print its counts as JSON."""
     if cpus:
@@ -75,10 +91,13 @@ def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False,
 
     started = time.perf_counter()
     stamps: list[float] = []
+    cpu: dict[str, tuple[float, float]] = {}  # "first"/"last" article sampled: (seconds since start, tree CPU seconds)
     progress = os.environ.get("KG_BENCH_PROGRESS")  # a file: one line per 1000 articles (long runs)
 
     def on_article(article, outcome):
         stamps.append(time.perf_counter() - started)
+        if len(stamps) == 1 or len(stamps) % 100 == 0:  # psutil on every article would cost a few per cent
+            cpu["last" if cpu else "first"] = (stamps[-1], _tree_cpu_seconds())
         if progress and len(stamps) % 1000 == 0:
             import psutil
 
@@ -93,7 +112,10 @@ def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False,
                       "seconds": report.seconds, "first": stamps[0] if stamps else None,
                       "last": stamps[-1] if stamps else None, "done": len(stamps),
                       # articles written by the first commit: a whole batch when writes are batched
-                      "at_first": min(len(stamps), BATCH if batched else 1)}))
+                      "at_first": min(len(stamps), BATCH if batched else 1),
+                      # cores busy in the steady state (threads and workers included), when measured
+                      "cpu": ([cpu["last"][1] - cpu["first"][1], cpu["last"][0] - cpu["first"][0]]
+                              if "last" in cpu else None)}))
 
 
 def _child_dask(out: str, store: str, workers: int, paths: list[str]) -> None:
@@ -184,6 +206,8 @@ class _BuildTotals:
     done: int = 0  # articles finished (built, unchanged or failed)
     first: float = 0.0  # seconds to the first article, first segment
     peak: int = 0
+    cpu_seconds: float = 0.0  # CPU of the process tree over the sampled steady-state windows
+    cpu_window: float = 0.0  # wall seconds of those windows
 
     def add(self, child: dict, wall: float, peak: int) -> None:
         if not self.built:
@@ -196,6 +220,9 @@ class _BuildTotals:
         if after_first > 0:
             self.steady_articles += after_first
             self.steady_seconds += child["last"] - child["first"]
+        if child.get("cpu"):
+            self.cpu_seconds += child["cpu"][0]
+            self.cpu_window += child["cpu"][1]
 
     @property
     def articles_per_s(self) -> float:
@@ -206,6 +233,11 @@ class _BuildTotals:
         if self.steady_seconds > 0:
             return self.steady_articles / self.steady_seconds
         return self.done / self.wall if self.wall else 0.0
+
+    @property
+    def cores_busy(self) -> float | None:
+        """CPU seconds of the build's processes and threads per wall second, steady state (None: not sampled)."""
+        return self.cpu_seconds / self.cpu_window if self.cpu_window > 0 else None
 
     @classmethod
     def of(cls, child: dict, wall: float, peak: int = 0) -> "_BuildTotals":
@@ -331,6 +363,9 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
                 results.append(Result("build", f"kg build {v.label}: per-core throughput", per_core, "chars/s",
                                       "jieba.posseg.lcut, 1 core", base, target="≥ 0.5x posseg",
                                       passed=per_core >= 0.5 * base, note="end to end, store writes included"))
+            if total.cores_busy is not None:
+                results.append(Result("build", f"kg build {v.label}: cores busy", total.cores_busy, "cores",
+                                      note="CPU seconds of its processes and threads per second, steady state"))
             judged = contiguous and articles >= 10_000
             results.append(Result("build", f"kg build {v.label}: peak memory", total.peak / GiB, "GiB",
                                   target="< 4 GiB at 10k articles" if judged else "",

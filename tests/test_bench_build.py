@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.bench_build import _BuildTotals, _segments, _Variant
+from bench.bench_build import _BuildTotals, _segments, _tree_cpu_seconds, _Variant
 
 
 def test_segments_cover_the_shards_in_order():
@@ -24,11 +24,12 @@ def test_rates_are_summed_over_parts_without_each_parts_start():
     # part 1: 100 articles, the first written 5 s after start (model loading), the last at 15 s
     totals.add({"built": 100, "done": 100, "at_first": 1, "first": 5.0, "last": 15.0}, wall=16.0, peak=300)
     # part 2: 50 articles in 4.9 s of steady state
-    totals.add({"built": 50, "done": 50, "at_first": 1, "first": 4.0, "last": 8.9}, wall=9.5, peak=200)
+    totals.add({"built": 50, "done": 50, "at_first": 1, "first": 4.0, "last": 8.9, "cpu": [9.0, 4.5]}, wall=9.5, peak=200)
     assert totals.built == 150
     assert totals.wall == pytest.approx(25.5)
     assert totals.first == 5.0 and totals.peak == 300
     assert totals.articles_per_s == pytest.approx((99 + 49) / (10.0 + 4.9))
+    assert totals.cores_busy == pytest.approx(2.0)  # only the part whose CPU was sampled
 
 
 def test_a_part_with_one_write_falls_back_to_wall_time():
@@ -59,3 +60,10 @@ def test_holding_to_one_cpu_also_holds_the_threads_started_afterwards():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.split() == ["1", "1"]
+
+
+def test_tree_cpu_counts_the_children_too():
+    before = _tree_cpu_seconds()
+    busy = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
+    subprocess.run([sys.executable, "-c", busy], check=True)  # waited for: counted as a reaped child
+    assert _tree_cpu_seconds() - before >= 0.25
