@@ -48,6 +48,7 @@ class _Variant:
 
     @property
     def label(self) -> str:
+        """The variant's name in the results table."""
         if self.cpus is None:
             return f"jobs={self.jobs}"
         return f"jobs={self.jobs} on {self.cpus} core" + ("s" if self.cpus > 1 else "")
