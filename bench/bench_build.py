@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import PYTHON, Result, print_result, run_with_peak_memory
+from bench.common import PYTHON, Result, print_result, run_with_peak_memory, tree_rss, tree_sum
 
 __all__ = ["run", "main"]
 
@@ -70,15 +70,8 @@ def _tree_cpu_seconds() -> float:
     import psutil
 
     me = psutil.Process()
-    own = me.cpu_times()
-    total = own.user + own.system + own.children_user + own.children_system
-    for child in me.children(recursive=True):
-        try:
-            times = child.cpu_times()
-        except psutil.Error:  # ended between the listing and the reading
-            continue
-        total += times.user + times.system
-    return total
+    reaped = me.cpu_times()
+    return reaped.children_user + reaped.children_system + tree_sum(me, lambda p: sum(p.cpu_times()[:2]))
 
 
 def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False, cpus: int | None = None) -> None:
@@ -102,8 +95,7 @@ def _child_build(store: str, jobs: int, paths: list[str], batched: bool = False,
         if progress and len(stamps) % 1000 == 0:
             import psutil
 
-            me = psutil.Process()
-            rss = sum(p.memory_info().rss for p in [me, *me.children(recursive=True)])
+            rss = tree_rss(psutil.Process())
             with open(progress, "a", encoding="utf-8") as fh:
                 fh.write(f"{len(stamps)}\t{stamps[-1]:.1f} s\t{rss / GiB:.2f} GiB\n")
 
@@ -405,7 +397,7 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
                  *map(str, shards)], timeout=timeout)
             if code == 0:
                 child = _last_json(tail)
-                wall = totals[_Variant(n)].wall if _Variant(n) in totals and _Variant(n) not in failed else None
+                wall = totals[_Variant(n)].wall if _Variant(n) in rates else None
                 results.append(Result("build", f"Dask extract_shards ({n} workers) + load_shards", articles / secs,
                                       "articles/s", f"kg build jobs={n} (wall)", articles / wall if wall else None,
                                       note=f"extract {child['extract_seconds']:.0f} s (driver busy "

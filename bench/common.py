@@ -111,6 +111,28 @@ def percentile(values: list[float], q: float) -> float:
     return cuts[int(q) - 1]
 
 
+def tree_sum(process, measure) -> float:
+    """Sum ``measure(p)`` over the psutil ``process`` and its live descendants (one that vanishes counts 0)."""
+    import psutil
+
+    try:
+        procs = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += measure(proc)
+        except psutil.Error:
+            pass
+    return total
+
+
+def tree_rss(process) -> int:
+    """Resident memory, in bytes, of the psutil ``process`` and its live descendants together."""
+    return tree_sum(process, lambda proc: proc.memory_info().rss)
+
+
 class PeakMemory:
     """Sample the summed RSS of a process and all its children every ``interval`` seconds.
 
@@ -128,19 +150,7 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> int:
-        import psutil
-
-        total = 0
-        try:
-            procs = [self._process, *self._process.children(recursive=True)]
-        except psutil.Error:
-            return 0
-        for proc in procs:
-            try:
-                total += proc.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
+        return tree_rss(self._process)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -168,16 +178,7 @@ def run_with_peak_memory(cmd: list[str], *, env: dict | None = None, timeout: fl
     peak = 0
     ps = psutil.Process(proc.pid)
     while proc.poll() is None:
-        total = 0
-        try:
-            for p in [ps, *ps.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
-        peak = max(peak, total)
+        peak = max(peak, tree_rss(ps))
         elapsed = time.perf_counter() - started
         if timeout is not None and elapsed > timeout:
             proc.kill()
