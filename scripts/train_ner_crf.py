@@ -55,7 +55,7 @@ class Featurize:
         self.tokenizer = JiebaTokenizer(Vocab(), make_jieba(lexicons.user_words()))
         self.featurizer = CrfFeaturizer(lexicons, tags)
 
-    def __call__(self, text: str) -> list[list[str]]:
+    def __call__(self, text: str) -> list[tuple[bytes, ...]]:
         index = TokenIndex(self.tokenizer(text))
         return self.featurizer.features(text, index.starts, index.ends)
 

@@ -101,7 +101,8 @@ def test_crf_features_one_list_per_character(crf):
     words = [(0, 4), (4, 5), (5, 7), (8, 11), (11, 13)]  # the space is in no word
     features = crf.featurizer.features(text, [s for s, _ in words], [e for _, e in words])
     assert len(features) == len(text)
-    assert "u0=0" in features[0] and "u0=a" in features[8]  # digits and Latin folded
+    assert b"u0=0" in features[0] and b"u0=a" in features[8]  # digits and Latin folded
+    assert "w=德州".encode() in features[5] and b"ty=DCC" in features[4]
     assert crf.featurizer.features("", [], []) == []
     assert fold("2021年ＡＢＣ") == "0000年aaa"
 
