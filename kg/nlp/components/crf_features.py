@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kg.nlp.components.lexicons import Lexicons
+from kg.nlp.components.lexicons import Lexicons, SuffixIndex
 
 __all__ = ["CrfFeaturizer", "char_types", "fold", "spans_to_tags", "tags_to_spans"]
 
@@ -75,13 +75,12 @@ class CrfFeaturizer:
 
     def __init__(self, lexicons: Lexicons, tags: dict[str, str]):
         self.tags = tags
-        self.suffixes = {s: cls.value for s, (cls, _limit) in lexicons.suffixes.items()}
-        self.suffix_lengths = sorted({len(s) for s in self.suffixes}, reverse=True)
+        self.suffixes = SuffixIndex({s: cls.value for s, (cls, _limit) in lexicons.suffixes.items()})
         self.places = lexicons.places
         self.positions = lexicons.positions
         self.surnames = lexicons.surnames
         self.gazetteer = {name: cls.value for name, cls in lexicons.gazetteer.items()}
-        self._word_cache: dict[str, tuple[str, str]] = {}
+        self._word_cache: dict[str, tuple[bytes, bytes]] = {}
 
     def word_info(self, word: str) -> tuple[bytes, bytes]:
         """Return ``(tag, lexicon class)`` of one jieba word, UTF-8 encoded (cached: news reuses its vocabulary)."""
@@ -91,18 +90,14 @@ class CrfFeaturizer:
             lex = "-"
             if word in self.gazetteer:
                 lex = "g" + self.gazetteer[word]
-            else:
-                for n in self.suffix_lengths:
-                    if n <= len(word) and word[-n:] in self.suffixes:
-                        lex = ("s" if n == len(word) else "e") + self.suffixes[word[-n:]]
-                        break
-                else:
-                    if word in self.places:
-                        lex = "pl"
-                    elif word in self.positions:
-                        lex = "po"
-                    elif word in self.surnames:
-                        lex = "sn"
+            elif (suffix := self.suffixes.longest(word)) is not None:
+                lex = ("s" if suffix == word else "e") + self.suffixes.words[suffix]
+            elif word in self.places:
+                lex = "pl"
+            elif word in self.positions:
+                lex = "po"
+            elif word in self.surnames:
+                lex = "sn"
             info = (tag.encode(), lex.encode())
             if len(self._word_cache) < 200_000:
                 self._word_cache[word] = info
@@ -129,7 +124,7 @@ class CrfFeaturizer:
 
         Examples
         --------
-        >>> from kg.nlp.components.lexicons import Lexicons
+        >>> from kg.nlp.components.lexicons import Lexicons, SuffixIndex
         >>> rows = CrfFeaturizer(Lexicons(), {}).features("德州2021", [0, 2], [2, 6])
         >>> len(rows), rows[0][:3], rows[2][0]
         (6, (b'u0=\xe5\xbe\xb7', b'u-1=^', b'u1=\xe5\xb7\x9e'), b'u0=0')

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.types import EntityClass
 
-__all__ = ["Lexicons", "load_lexicons", "read_tsv"]
+__all__ = ["Lexicons", "SuffixIndex", "load_lexicons", "read_tsv"]
 
 
 def read_tsv(path: Path, min_columns: int = 1):
@@ -35,6 +35,39 @@ def read_tsv(path: Path, min_columns: int = 1):
                 warnings.warn(f"{path}:{number}: expected {min_columns} tab-separated columns, skipped", stacklevel=2)
                 continue
             yield number, columns
+
+
+class SuffixIndex:
+    """Longest-suffix lookups in a collection of words: one set probe per distinct word length.
+
+    Testing ``text.endswith(w)`` for every word of a lexicon cost thousands of calls per span.
+
+    Parameters
+    ----------
+    words : collection of str
+        The words (a set or a dict; kept, not copied).
+
+    Examples
+    --------
+    >>> suffixes = SuffixIndex({"公司", "有限公司", "局"})
+    >>> suffixes.longest("有研半导体材料有限公司"), suffixes.longest("有限公司", proper=True)
+    ('有限公司', '公司')
+    >>> suffixes.longest("德州市"), suffixes.longest("")
+    (None, None)
+    """
+
+    def __init__(self, words):
+        self.words = words
+        self.lengths = sorted({len(w) for w in words if w}, reverse=True)
+
+    def longest(self, text: str, proper: bool = False) -> str | None:
+        """The longest word ``text`` ends with (shorter than ``text`` when ``proper``), or ``None``."""
+        size = len(text)
+        for n in self.lengths:
+            if n < size or (n == size and not proper):
+                if text[-n:] in self.words:
+                    return text[-n:]
+        return None
 
 
 class _Union:

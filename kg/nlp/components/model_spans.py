@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from kg.nlp.components.candidates import PUNCT, TokenIndex, add_candidate
-from kg.nlp.components.lexicons import Lexicons
+from kg.nlp.components.lexicons import Lexicons, SuffixIndex
 from kg.types import EntityClass
 
 __all__ = ["ModelSpans", "LABEL_TO_CLASS", "sentence_chunks"]
@@ -85,9 +85,8 @@ class ModelSpans:
     def __init__(self, lexicons: Lexicons | None, tags: dict[str, str] | None = None):
         self.lexicons = lexicons
         self.tags = tags or {}
-        self.suffixes: list[tuple[str, EntityClass]] = []
-        if lexicons is not None:
-            self.suffixes = sorted(((s, c) for s, (c, _l) in lexicons.suffixes.items()), key=lambda x: -len(x[0]))
+        self.suffixes = SuffixIndex(lexicons.suffixes if lexicons is not None else {})
+        self.positions = SuffixIndex(lexicons.positions if lexicons is not None else set())
 
     def add(self, doc: Doc, index: TokenIndex, spans: Iterable[tuple[int, int, str]], confidence: float) -> None:
         """Record the plausible ``(start, end, dataset label)`` spans of ``doc`` as ``ner`` candidates."""
@@ -103,10 +102,10 @@ class ModelSpans:
     def refine(self, text: str, cls: EntityClass) -> EntityClass:
         """Give an organisation/address span the class of its type suffix, when it has one."""
         if cls in _REFINABLE:
-            for suffix, suffix_cls in self.suffixes:
-                if text.endswith(suffix) and len(text) > len(suffix):
-                    if suffix_cls in (EntityClass.EVENT, EntityClass.PROJECT):
-                        return cls
+            suffix = self.suffixes.longest(text, proper=True)
+            if suffix is not None:
+                suffix_cls = self.suffixes.words[suffix][0]
+                if suffix_cls not in (EntityClass.EVENT, EntityClass.PROJECT):
                     return suffix_cls
         return cls
 
@@ -134,19 +133,18 @@ class ModelSpans:
             i += 1
         if lex.is_generic(span) or (cls is not EntityClass.PLACE and lex.is_places_or_generic(span)):
             return False  # 宁波市级财政, 德州市人才: a place and common words
-        if span[-1].isdigit() or any(span.endswith(t) for t in lex.positions):
+        if span[-1].isdigit() or self.positions.longest(span) is not None:
             return False  # 私募股权投资基金11, 青岛市委常委
         tag = self.tags.get(span)
         if tag is not None and tag[:2] not in _NAME_TAGS:
             return False  # one dictionary word that is no name (招商引资, 部委)
-        for suffix, _suffix_cls in self.suffixes:
-            if span.endswith(suffix):
-                body = span[: -len(suffix)]
-                if not body or lex.is_generic(body):
-                    return False
-                if cls is EntityClass.ENTERPRISE and lex.is_places(body):
-                    return False  # 美国公司
-                break
+        suffix = self.suffixes.longest(span)
+        if suffix is not None:
+            body = span[: -len(suffix)]
+            if not body or lex.is_generic(body):
+                return False
+            if cls is EntityClass.ENTERPRISE and lex.is_places(body):
+                return False  # 美国公司
         if cls is EntityClass.PERSON:
             if not (2 <= len(span) <= 4 or ("·" in span and len(span) <= 12)) or any(c.isdigit() or c.isascii() for c in span):
                 return False
