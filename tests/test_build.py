@@ -150,7 +150,8 @@ def test_build_killed_midway_leaves_previous_store_usable(tmp_path):
     folder.mkdir()
     seeds = Path(__file__).parent.parent / "seeds"
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("00[0-2]*.txt"))]
-    for i in range(40):
+    articles = 200  # enough that the kill lands midway on a fast machine (40 were all committed within 3 s)
+    for i in range(articles):
         (folder / f"a{i:03d}.txt").write_text(texts[i % len(texts)] + f"\n编号{i}", encoding="utf-8")
     store = tmp_path / "store"
     cmd = [sys.executable, "-m", "kg.cli", "build", str(folder), "--store", str(store), "--no-validate"]
@@ -169,11 +170,11 @@ def test_build_killed_midway_leaves_previous_store_usable(tmp_path):
         ids = kgstore.article_ids()
         for article_id in ids:  # every committed article is whole: it has its metadata and its hash
             assert kgstore.article_hash(article_id)
-    assert len(ids) < 40 or proc.returncode == 0
+    assert len(ids) < articles or proc.returncode == 0
     report = build([folder], store, validate=False)
-    assert report.built + report.unchanged == 40
+    assert report.built + report.unchanged == articles
     with KGStore(store) as kgstore:
-        assert len(kgstore.article_ids()) == 40
+        assert len(kgstore.article_ids()) == articles
 
 
 def test_parallel_analysis_reads_a_bounded_number_of_articles_ahead():
