@@ -35,7 +35,6 @@ _FOLD = str.maketrans(
      **{chr(c): "a" for c in range(ord("Ａ"), ord("Ｚ") + 1)}}
 )
 _PUNCT = set("，,。.;；:：!！?？、“”\"‘’'《》<>〈〉【】[]{}()（）—-－…·/|*#@~&%+=_")
-_BOS, _EOS = "^", "$"  # never produced by fold(): the padding characters outside the text
 
 
 def fold(text: str) -> str:
@@ -124,7 +123,7 @@ class CrfFeaturizer:
 
         Examples
         --------
-        >>> from kg.nlp.components.lexicons import Lexicons, SuffixIndex
+        >>> from kg.nlp.components.lexicons import Lexicons
         >>> rows = CrfFeaturizer(Lexicons(), {}).features("德州2021", [0, 2], [2, 6])
         >>> len(rows), rows[0][:3], rows[2][0]
         (6, (b'u0=\xe5\xbe\xb7', b'u-1=^', b'u1=\xe5\xb7\x9e'), b'u0=0')
@@ -133,7 +132,8 @@ class CrfFeaturizer:
         if n == 0:
             return []
         folded = fold(text)
-        # every character encoded once; the n-gram columns are slices of these lists
+        # every character encoded once; the n-gram columns are slices of these lists. ^ and $ pad the text
+        # (fold() never produces them)
         chars = [b"^", b"^"] + [c.encode() for c in folded] + [b"$", b"$"]  # chars[i + 2] is character i
         bigrams = [a + b for a, b in zip(chars, chars[1:])]  # bigrams[j] == chars[j] + chars[j + 1]
         trigrams = [a + b for a, b in zip(bigrams, chars[2:])]
