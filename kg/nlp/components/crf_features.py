@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kg.nlp.components.lexicons import Lexicons, SuffixIndex
+from kg.nlp.components.lexicons import Lexicons
 
 __all__ = ["CrfFeaturizer", "char_types", "fold", "spans_to_tags", "tags_to_spans"]
 
@@ -74,7 +74,7 @@ class CrfFeaturizer:
 
     def __init__(self, lexicons: Lexicons, tags: dict[str, str]):
         self.tags = tags
-        self.suffixes = SuffixIndex({s: cls.value for s, (cls, _limit) in lexicons.suffixes.items()})
+        self.lexicons = lexicons
         self.places = lexicons.places
         self.positions = lexicons.positions
         self.surnames = lexicons.surnames
@@ -89,8 +89,8 @@ class CrfFeaturizer:
             lex = "-"
             if word in self.gazetteer:
                 lex = "g" + self.gazetteer[word]
-            elif (suffix := self.suffixes.longest(word)) is not None:
-                lex = ("s" if suffix == word else "e") + self.suffixes.words[suffix]
+            elif (suffix := self.lexicons.type_suffix(word)) is not None:
+                lex = ("s" if suffix == word else "e") + self.lexicons.suffixes[suffix][0].value
             elif word in self.places:
                 lex = "pl"
             elif word in self.positions:

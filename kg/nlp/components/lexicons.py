@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from kg.types import EntityClass
 
-__all__ = ["Lexicons", "SuffixIndex", "load_lexicons", "read_tsv"]
+__all__ = ["Lexicons", "load_lexicons", "read_tsv"]
 
 
 def read_tsv(path: Path, min_columns: int = 1):
@@ -120,6 +121,32 @@ class Lexicons:
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
         return _concatenation_of(text, self.generic)
+
+    def type_suffix(self, text: str, proper: bool = False) -> str | None:
+        """The longest type suffix (``name_suffixes.tsv``) ``text`` ends with, or ``None``.
+
+        With ``proper``, only a suffix shorter than ``text`` counts (有限公司 alone is no company name).
+
+        Examples
+        --------
+        >>> lex = Lexicons(suffixes={"公司": (EntityClass.ENTERPRISE, 20), "有限公司": (EntityClass.ENTERPRISE, 20)})
+        >>> lex.type_suffix("有研半导体材料有限公司"), lex.type_suffix("有限公司", proper=True), lex.type_suffix("德州")
+        ('有限公司', '公司', None)
+        """
+        return self._suffix_index.longest(text, proper)
+
+    def ends_with_position(self, text: str) -> bool:
+        """True when ``text`` ends with a position title (青岛市委常委)."""
+        return self._position_index.longest(text) is not None
+
+    # built on first use: the tables are filled once, by load_lexicons, before any lookup
+    @cached_property
+    def _suffix_index(self) -> SuffixIndex:
+        return SuffixIndex(self.suffixes)
+
+    @cached_property
+    def _position_index(self) -> SuffixIndex:
+        return SuffixIndex(self.positions)
 
     def is_places(self, text: str) -> bool:
         """True when ``text`` is a concatenation of place names (美国, 山东省德州市)."""

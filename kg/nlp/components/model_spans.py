@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from kg.nlp.components.candidates import PUNCT, TokenIndex, add_candidate
-from kg.nlp.components.lexicons import Lexicons, SuffixIndex
+from kg.nlp.components.lexicons import Lexicons
 from kg.types import EntityClass
 
 __all__ = ["ModelSpans", "LABEL_TO_CLASS", "sentence_chunks"]
@@ -85,8 +85,6 @@ class ModelSpans:
     def __init__(self, lexicons: Lexicons | None, tags: dict[str, str] | None = None):
         self.lexicons = lexicons
         self.tags = tags or {}
-        self.suffixes = SuffixIndex(lexicons.suffixes if lexicons is not None else {})
-        self.positions = SuffixIndex(lexicons.positions if lexicons is not None else set())
 
     def add(self, doc: Doc, index: TokenIndex, spans: Iterable[tuple[int, int, str]], confidence: float) -> None:
         """Record the plausible ``(start, end, dataset label)`` spans of ``doc`` as ``ner`` candidates."""
@@ -101,10 +99,10 @@ class ModelSpans:
 
     def refine(self, text: str, cls: EntityClass) -> EntityClass:
         """Give an organisation/address span the class of its type suffix, when it has one."""
-        if cls in _REFINABLE:
-            suffix = self.suffixes.longest(text, proper=True)
+        if cls in _REFINABLE and self.lexicons is not None:
+            suffix = self.lexicons.type_suffix(text, proper=True)
             if suffix is not None:
-                suffix_cls = self.suffixes.words[suffix][0]
+                suffix_cls = self.lexicons.suffixes[suffix][0]
                 if suffix_cls not in (EntityClass.EVENT, EntityClass.PROJECT):
                     return suffix_cls
         return cls
@@ -133,12 +131,12 @@ class ModelSpans:
             i += 1
         if lex.is_generic(span) or (cls is not EntityClass.PLACE and lex.is_places_or_generic(span)):
             return False  # 宁波市级财政, 德州市人才: a place and common words
-        if span[-1].isdigit() or self.positions.longest(span) is not None:
+        if span[-1].isdigit() or lex.ends_with_position(span):
             return False  # 私募股权投资基金11, 青岛市委常委
         tag = self.tags.get(span)
         if tag is not None and tag[:2] not in _NAME_TAGS:
             return False  # one dictionary word that is no name (招商引资, 部委)
-        suffix = self.suffixes.longest(span)
+        suffix = lex.type_suffix(span)
         if suffix is not None:
             body = span[: -len(suffix)]
             if not body or lex.is_generic(body):
