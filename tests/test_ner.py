@@ -97,6 +97,21 @@ def test_ner_known_short_form_has_canonical(nlp):
     assert any(m.text == "清华大学" and m.cls is EntityClass.UNIVERSITY for m in mentions)
 
 
+def test_ner_place_plus_bank_is_a_name_place_plus_company_is_not(nlp):
+    # name_suffixes.tsv marks 公司/集团/控股 "descriptive": a bare place before them describes (美国公司),
+    # before 银行 it names (美国银行, 法国巴黎银行 — 巴黎 and 法国 are both places)
+    found = {(m.text, m.cls) for m in find_mentions(nlp, article("东亚银行、美国银行与法国巴黎银行签约，一家美国公司旁观。"))}
+    for bank in ("东亚银行", "美国银行", "法国巴黎银行"):
+        assert (bank, EntityClass.ENTERPRISE) in found
+    assert not [text for text, _cls in found if text.endswith("公司")]
+
+
+def test_ner_world_places_from_the_gazetteer(nlp):
+    found = {(m.text, m.cls) for m in find_mentions(nlp, article("白俄罗斯、欧洲和东南亚的企业到旧金山参展。"))}
+    assert {("白俄罗斯", EntityClass.PLACE), ("欧洲", EntityClass.PLACE), ("东南亚", EntityClass.PLACE),
+            ("旧金山", EntityClass.PLACE)} <= found
+
+
 @pytest.mark.parametrize(
     ("text", "name", "position"),
     [

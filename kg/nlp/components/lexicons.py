@@ -117,6 +117,8 @@ class Lexicons:
     post_titles: set[str] = field(default_factory=set)
     industry_words: set[str] = field(default_factory=set)
     list_heads: dict[str, EntityClass] = field(default_factory=dict)
+    # suffixes that only describe after a bare place (美国公司 is "an American company"; 美国银行 is a name)
+    descriptive_after_place: set[str] = field(default_factory=set)
 
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
@@ -151,6 +153,17 @@ class Lexicons:
     def is_places(self, text: str) -> bool:
         """True when ``text`` is a concatenation of place names (美国, 山东省德州市)."""
         return _concatenation_of(text, self.places)
+
+    def describes_place(self, text: str, suffix: str) -> bool:
+        """True when ``text`` is a bare place plus a descriptive ``suffix`` (美国公司), i.e. no name.
+
+        Examples
+        --------
+        >>> lex = Lexicons(places={"美国": "", "法国": "", "巴黎": ""}, descriptive_after_place={"公司"})
+        >>> lex.describes_place("美国公司", "公司"), lex.describes_place("法国巴黎银行", "银行")
+        (True, False)
+        """
+        return suffix in self.descriptive_after_place and self.is_places(text[: -len(suffix)])
 
     def is_places_or_generic(self, text: str) -> bool:
         """True when ``text`` is made of place names and generic words only (德州市人才)."""
@@ -217,6 +230,8 @@ def load_lexicons(directory: Path) -> Lexicons:
                     warnings.warn(f"{p}:{n}: max_name_chars {cols[2]!r} is not a number, using 20", stacklevel=2)
                     limit = 20
                 lex.suffixes[cols[0]] = (cls, limit)
+                if len(cols) > 3 and cols[3] == "descriptive":
+                    lex.descriptive_after_place.add(cols[0])
     for name, target in (
         ("generic_words.tsv", lex.generic),
         ("stop_tokens.tsv", lex.stop_tokens),

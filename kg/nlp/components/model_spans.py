@@ -141,8 +141,8 @@ class ModelSpans:
             body = span[: -len(suffix)]
             if not body or lex.is_generic(body):
                 return False
-            if cls is EntityClass.ENTERPRISE and lex.is_places(body):
-                return False  # 美国公司
+            if cls is EntityClass.ENTERPRISE and lex.describes_place(span, suffix):
+                return False  # 美国公司 (美国银行 is a name)
         if cls is EntityClass.PERSON:
             if not (2 <= len(span) <= 4 or ("·" in span and len(span) <= 12)) or any(c.isdigit() or c.isascii() for c in span):
                 return False

@@ -140,10 +140,6 @@ class NameGrammar:
             return False
         return True
 
-    def _only_places(self, doc: Doc, index: TokenIndex, start: int, end: int) -> bool:
-        """True when ``index.text[start:end]`` is a sequence of place names (美国 + 公司 is no company name)."""
-        return self.lexicons.is_places(index.text[start:end])
-
     def _contains_region(self, outer: str, inner: str) -> bool:
         """True when place ``outer`` may precede place ``inner`` in a name (山东省 + 德州市, not 邢台 + 河北省)."""
         outer_code = self.lexicons.places.get(outer, "")
@@ -291,7 +287,7 @@ class NameGrammar:
             start = self._extend_left(doc, index, suffix_start, cls, limit)
             if self._generic(doc, index, start, suffix_start, cls):
                 continue
-            if cls == EntityClass.ENTERPRISE.value and self._only_places(doc, index, start, suffix_start):
+            if cls == EntityClass.ENTERPRISE.value and self.lexicons.describes_place(text[start:end], text[suffix_start:end]):
                 continue
             confidence = 0.6 if cls == EntityClass.PROJECT.value else 0.85
             add_candidate(doc, start, end, cls, "grammar", confidence)
