@@ -119,6 +119,8 @@ class Lexicons:
     list_heads: dict[str, EntityClass] = field(default_factory=dict)
     # suffixes that only describe after a bare place (美国公司 is "an American company"; 美国银行 is a name)
     descriptive_after_place: set[str] = field(default_factory=set)
+    # company legal forms, dropped to make a company's implicit short forms (…有限公司 -> 有研半导体)
+    legal_forms: set[str] = field(default_factory=set)
 
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
@@ -137,6 +139,17 @@ class Lexicons:
         """
         return self._suffix_index.longest(text, proper)
 
+    def legal_form(self, text: str) -> str | None:
+        """The longest company legal form (``legal_form`` flag in ``name_suffixes.tsv``) ``text`` ends with.
+
+        Examples
+        --------
+        >>> lex = Lexicons(legal_forms={"公司", "有限公司", "集团"})
+        >>> lex.legal_form("山东有研半导体材料有限公司"), lex.legal_form("有研集团"), lex.legal_form("德州银行")
+        ('有限公司', '集团', None)
+        """
+        return self._legal_form_index.longest(text)
+
     def ends_with_position(self, text: str) -> bool:
         """True when ``text`` ends with a position title (青岛市委常委)."""
         return self._position_index.longest(text) is not None
@@ -145,6 +158,10 @@ class Lexicons:
     @cached_property
     def _suffix_index(self) -> SuffixIndex:
         return SuffixIndex(self.suffixes)
+
+    @cached_property
+    def _legal_form_index(self) -> SuffixIndex:
+        return SuffixIndex(self.legal_forms)
 
     @cached_property
     def _position_index(self) -> SuffixIndex:
@@ -230,8 +247,11 @@ def load_lexicons(directory: Path) -> Lexicons:
                     warnings.warn(f"{p}:{n}: max_name_chars {cols[2]!r} is not a number, using 20", stacklevel=2)
                     limit = 20
                 lex.suffixes[cols[0]] = (cls, limit)
-                if len(cols) > 3 and cols[3] == "descriptive":
+                flags = {f.strip() for f in cols[3].split(",")} if len(cols) > 3 else set()
+                if "descriptive" in flags:
                     lex.descriptive_after_place.add(cols[0])
+                if "legal_form" in flags:
+                    lex.legal_forms.add(cols[0])
     for name, target in (
         ("generic_words.tsv", lex.generic),
         ("stop_tokens.tsv", lex.stop_tokens),

@@ -41,7 +41,6 @@ _DECLARED = re.compile(
 )
 _DECLARED_COMMA = re.compile(r"[，,]\s*(?:以下简称|简称|下称)\s*[“\"‘]?([^（）()“”\"‘’，,。；;、\s]{2,12}?)[”\"’]?(?=[，,。；;）)])")
 _BARE_PAREN = re.compile(r"[（(]([^（）()，,。；;、\s]{2,10})[）)]")
-_LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团")
 
 
 def register_span_extensions() -> None:
@@ -214,7 +213,7 @@ class MentionResolver:
                 continue
             name = text[s:e]
             full_name = m["canonical"] or name
-            legal = next((f for f in _LEGAL_FORMS if name.endswith(f)), None)
+            legal = self.lexicons.legal_form(name)
             if legal is None:
                 continue
             body_end = e - len(legal)
