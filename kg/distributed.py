@@ -34,12 +34,11 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.pipeline import article_problem, resolve_analysed
+from kg.pipeline import ArticleCounts, article_problem, resolve_analysed
 from kg.types import Article, Entity, Problem
 
 __all__ = ["ShardReport", "LoadReport", "input_shards", "analyse_shard", "extract_shards", "load_shards"]
@@ -48,8 +47,8 @@ _DONE_SUFFIX = ".done.json"
 
 
 @dataclass
-class ShardReport:
-    """What :func:`extract_shards` did (same counting rules as :class:`kg.pipeline.BuildReport`).
+class ShardReport(ArticleCounts):
+    """What :func:`extract_shards` did (the counts and counting rules of :class:`kg.pipeline.BuildReport`).
 
     ``read == built + unchanged + failed`` always holds; ``outputs`` lists the
     N-Quads shards in input order (finished ones included when resuming).
@@ -58,22 +57,9 @@ class ShardReport:
     out_dir: str
     shards: int = 0
     resumed_shards: int = 0
-    read: int = 0
-    built: int = 0
-    unchanged: int = 0
-    failed: int = 0
     quads: int = 0
-    skipped: list[Problem] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
-    entities_by_class: Counter = field(default_factory=Counter)
-    ties_by_relation: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
     driver_seconds: float = 0.0  # time the driver spent resolving, mapping and writing (not waiting)
-
-    @property
-    def accounted(self) -> bool:
-        """True when every article read was built, left unchanged, or reported as failed."""
-        return self.read == self.built + self.unchanged + self.failed
 
 
 @dataclass
@@ -301,17 +287,7 @@ def extract_shards(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = ShardReport(out_dir=str(out))
-
-    def problem(p: Problem) -> None:
-        report.skipped.append(p)
-        if on_problem:
-            on_problem(p)
-
-    def finished(article: Article, outcome: str) -> None:
-        if outcome == "skipped":
-            report.failed += 1
-        if on_article:
-            on_article(article, outcome)
+    problem, finished = report.recorders(on_problem, on_article)
 
     files, missing = input_shards(inputs)
     for p in missing:

@@ -20,14 +20,13 @@ from pathlib import Path
 
 from kg.types import Article, CleanArticle, Extraction, Mention, MentionTie, Problem
 
-__all__ = ["BuildReport", "analyse_article", "extract_article", "article_problem", "resolve_analysed", "build"]
+__all__ = ["ArticleCounts", "BuildReport", "analyse_article", "extract_article", "article_problem", "resolve_analysed", "build"]
 
 
-@dataclass
-class BuildReport:
-    """What a build did: counts by outcome, problems with reasons, what was extracted."""
+@dataclass(kw_only=True)
+class ArticleCounts:
+    """The counts a build and a sharded extraction share; ``read == built + unchanged + failed`` must hold."""
 
-    store: str
     read: int = 0
     built: int = 0
     unchanged: int = 0
@@ -36,13 +35,41 @@ class BuildReport:
     entities_by_class: Counter = field(default_factory=Counter)
     ties_by_relation: Counter = field(default_factory=Counter)
     seconds: float = 0.0
-    validation: object | None = None  # kg.rdf.validate.ValidationReport when validation ran
-    store_error: str | None = None  # set when the store could not be flushed at the end
 
     @property
     def accounted(self) -> bool:
         """True when every article read was built, left unchanged, or reported as failed."""
         return self.read == self.built + self.unchanged + self.failed
+
+    def recorders(self, on_problem: Callable[[Problem], None] | None = None,
+                  on_article: Callable[[Article, str], None] | None = None):
+        """The ``(problem, finished)`` callbacks of a run: they count into this report, then pass it on.
+
+        ``problem(p)`` keeps ``p`` in :attr:`skipped`; ``finished(article, outcome)`` counts a
+        ``"skipped"`` outcome as failed.  Both call the caller's callback, when given.
+        """
+
+        def problem(p: Problem) -> None:
+            self.skipped.append(p)
+            if on_problem:
+                on_problem(p)
+
+        def finished(article: Article, outcome: str) -> None:
+            if outcome == "skipped":
+                self.failed += 1
+            if on_article:
+                on_article(article, outcome)
+
+        return problem, finished
+
+
+@dataclass
+class BuildReport(ArticleCounts):
+    """What a build did: counts by outcome, problems with reasons, what was extracted."""
+
+    store: str
+    validation: object | None = None  # kg.rdf.validate.ValidationReport when validation ran
+    store_error: str | None = None  # set when the store could not be flushed at the end
 
 
 _WORKER_NLP = None
@@ -223,17 +250,7 @@ def build(
 
     started = time.perf_counter()
     report = BuildReport(store=str(store))
-
-    def problem(p: Problem) -> None:
-        report.skipped.append(p)
-        if on_problem:
-            on_problem(p)
-
-    def finished(article: Article, outcome: str) -> None:
-        if outcome == "skipped":
-            report.failed += 1
-        if on_article:
-            on_article(article, outcome)
+    problem, finished = report.recorders(on_problem, on_article)
 
     kgstore = KGStore(store)
     try:

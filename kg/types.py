@@ -23,6 +23,7 @@ __all__ = [
     "Article",
     "CleanArticle",
     "EntityClass",
+    "ORGANISATION_CLASSES",
     "Relation",
     "TieStatus",
     "Mention",
@@ -49,6 +50,19 @@ class EntityClass(str, Enum):
     EVENT = "Event"
     PERSON = "Person"
     PLACE = "Place"
+
+
+#: The classes of organisations: the actors that cooperate, invest, own and are located somewhere.
+ORGANISATION_CLASSES = frozenset(
+    {
+        EntityClass.ENTERPRISE,
+        EntityClass.UNIVERSITY,
+        EntityClass.RESEARCH_INSTITUTE,
+        EntityClass.GOVERNMENT_AGENCY,
+        EntityClass.ORGANIZATION,
+        EntityClass.INNOVATION_PLATFORM,
+    }
+)
 
 
 class Relation(str, Enum):

@@ -57,35 +57,25 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.nlp.sentences import split_clauses, split_sentences
-from kg.types import CleanArticle, EntityClass, Mention, MentionTie, Relation, TieStatus
+from kg.types import ORGANISATION_CLASSES, CleanArticle, EntityClass, Mention, MentionTie, Relation, TieStatus
 
 __all__ = ["EXTRACTOR", "RelationResources", "RelationExtractor", "load_relation_resources", "extract_ties"]
 
 EXTRACTOR = "kg.relations.trigger.v1"
 RESOURCE_DIR = Path(__file__).resolve().parent.parent / "resources"
 
-ORG_LIKE = frozenset(
-    {
-        EntityClass.ENTERPRISE,
-        EntityClass.UNIVERSITY,
-        EntityClass.RESEARCH_INSTITUTE,
-        EntityClass.GOVERNMENT_AGENCY,
-        EntityClass.ORGANIZATION,
-        EntityClass.INNOVATION_PLATFORM,
-    }
-)
 PLACE_LIKE = frozenset({EntityClass.PLACE, EntityClass.PARK})
-ACTORS = ORG_LIKE | PLACE_LIKE
+ACTORS = ORGANISATION_CLASSES | PLACE_LIKE
 # (subject classes, object classes) each relation accepts
 SIGNATURES: dict[Relation, tuple[frozenset, frozenset]] = {
     Relation.COOPERATES_WITH: (ACTORS, ACTORS),
-    Relation.LOCATED_IN: (ORG_LIKE | {EntityClass.PROJECT, EntityClass.PARK}, PLACE_LIKE),
-    Relation.HOSTS: (PLACE_LIKE, ORG_LIKE | {EntityClass.PROJECT, EntityClass.PARK}),
-    Relation.RELOCATED_TO: (ORG_LIKE | {EntityClass.PROJECT}, PLACE_LIKE),
-    Relation.INVESTS_IN: (ORG_LIKE | {EntityClass.PARK}, ORG_LIKE | {EntityClass.PROJECT, EntityClass.PARK}),
+    Relation.LOCATED_IN: (ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}, PLACE_LIKE),
+    Relation.HOSTS: (PLACE_LIKE, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
+    Relation.RELOCATED_TO: (ORGANISATION_CLASSES | {EntityClass.PROJECT}, PLACE_LIKE),
+    Relation.INVESTS_IN: (ORGANISATION_CLASSES | {EntityClass.PARK}, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
     Relation.TRANSFERS_TECHNOLOGY_TO: (ACTORS, ACTORS),
     Relation.SUPPLIES_TO: (ACTORS, ACTORS),
-    Relation.SUB_ORGANIZATION_OF: (ORG_LIKE, ORG_LIKE),
+    Relation.SUB_ORGANIZATION_OF: (ORGANISATION_CLASSES, ORGANISATION_CLASSES),
     Relation.PARTICIPATES_IN: (ACTORS | {EntityClass.PERSON}, frozenset({EntityClass.EVENT, EntityClass.PROJECT})),
     Relation.VISITS: (ACTORS | {EntityClass.PERSON}, ACTORS),
     Relation.BENCHMARKS_AGAINST: (ACTORS, ACTORS),

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from kg.resolve.regions import RESOURCE_DIR, RegionTable, _rows, normalise_name
 from kg.types import (
+    ORGANISATION_CLASSES,
     CleanArticle,
     Entity,
     EntityClass,
@@ -60,16 +61,6 @@ from kg.types import (
 
 __all__ = ["Resolver", "entity_key"]
 
-ORG_CLASSES = frozenset(
-    {
-        EntityClass.ENTERPRISE,
-        EntityClass.UNIVERSITY,
-        EntityClass.RESEARCH_INSTITUTE,
-        EntityClass.GOVERNMENT_AGENCY,
-        EntityClass.ORGANIZATION,
-        EntityClass.INNOVATION_PLATFORM,
-    }
-)
 FALLBACK_CLASSES = frozenset(
     {EntityClass.ENTERPRISE, EntityClass.PARK, EntityClass.INNOVATION_PLATFORM, EntityClass.PROJECT, EntityClass.GOVERNMENT_AGENCY,
      EntityClass.ORGANIZATION, EntityClass.RESEARCH_INSTITUTE}
@@ -93,7 +84,7 @@ def entity_key(name: str, cls: EntityClass, region: str | None = None) -> str:
 
 
 def _family(cls: EntityClass) -> str:
-    if cls in ORG_CLASSES:
+    if cls in ORGANISATION_CLASSES:
         return "org"
     return cls.value
 
@@ -346,7 +337,7 @@ class Resolver:
             key = entity_key(display, m.cls, region)
         info = fresh.setdefault(key, {"names": set(), "cls": m.cls, "region": None, "source": None, "display": display})
         info["names"].update({name, normalise_name(m.text), display})
-        if info["cls"] is EntityClass.ORGANIZATION and m.cls in ORG_CLASSES:
+        if info["cls"] is EntityClass.ORGANIZATION and m.cls in ORGANISATION_CLASSES:
             info["cls"] = m.cls  # a more specific kind seen for the same actor
         if region and (info["region"] is None or self.regions.is_within(region, info["region"])):
             info["region"], info["source"] = region, source
