@@ -196,6 +196,7 @@ class _BuildTotals:
     steady_articles: int = 0  # articles written after each part's first write (article or batch)
     steady_seconds: float = 0.0  # from each part's first write to its last
     built: int = 0
+    failed: int = 0  # articles read but not built (kg.pipeline.BuildReport.failed)
     done: int = 0  # articles finished (built, unchanged or failed)
     first: float = 0.0  # seconds to the first article, first segment
     peak: int = 0
@@ -207,6 +208,7 @@ class _BuildTotals:
             self.first = child.get("first") or 0.0
         self.wall += wall
         self.built += child["built"]
+        self.failed += child.get("failed", 0)
         self.done += child.get("done", 0)
         self.peak = max(self.peak, peak)
         after_first = child.get("done", 0) - child.get("at_first", 1)
@@ -349,7 +351,7 @@ def run(articles: int = 400, data: Path | None = None, jobs: tuple[int, ...] = (
             rate = (chars or 0) * articles_per_s / articles if chars else None
             per_core = rate / v.cores if rate else None
             results.append(Result("build", f"kg build {v.label}: wall time", total.wall, "s",
-                                  note=f"{note}; built {total.built}; first article after {total.first:.1f} s"))
+                                  note=f"{note}; built {total.built}, failed {total.failed}; first article after {total.first:.1f} s"))
             results.append(Result("build", f"kg build {v.label}: articles/s", articles_per_s, "articles/s",
                                   note="steady state (first to last article" + ("" if contiguous else ", every part") + ")"))
             if base and rate:

@@ -67,7 +67,8 @@ def print_result(result: Result) -> None:
         if result.ratio is not None else ""
     verdict = {True: "  [target met]", False: "  [TARGET MISSED]", None: ""}[result.passed]
     target = f"  target: {result.target}" if result.target else ""
-    print(f"[{result.bench}] {result.metric}: {_fmt(result.value)} {result.unit}{ratio}{target}{verdict}", flush=True)
+    note = f"  ({result.note})" if result.note else ""  # counts such as built/failed live in the note
+    print(f"[{result.bench}] {result.metric}: {_fmt(result.value)} {result.unit}{ratio}{target}{verdict}{note}", flush=True)
 
 
 def machine_info() -> dict:
