@@ -106,6 +106,28 @@ def test_ner_place_plus_bank_is_a_name_place_plus_company_is_not(nlp):
     assert not [text for text, _cls in found if text.endswith("公司")]
 
 
+def test_ner_dictionary_nouns_the_model_reads_as_names_are_kept(nlp):
+    # jieba's dictionary has 公安部, 市教委, 暴雪, 育碧 as plain nouns; the CRF reads them as names in context
+    text = "公安部昨天发布通知，市教委随后跟进。暴雪和育碧发布新游戏。"
+    found = {(m.text, m.cls) for m in find_mentions(nlp, article(text))}
+    assert {("公安部", EntityClass.GOVERNMENT_AGENCY), ("市教委", EntityClass.GOVERNMENT_AGENCY),
+            ("暴雪", EntityClass.ENTERPRISE), ("育碧", EntityClass.ENTERPRISE)} <= found
+
+
+def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
+    from kg.nlp.components.candidates import TokenIndex
+    from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans
+
+    spans = nlp.get_pipe("kg_crf_ner").spans
+    index = TokenIndex.of(nlp.make_doc("交通和暴雪"))
+    assert index.words == ["交通", "和", "暴雪"]
+    assert spans.word_freq["交通"] >= COMMON_WORD_FREQ > spans.word_freq["暴雪"]
+    assert not spans.plausible(index, 0, 2, EntityClass.ENTERPRISE)
+    assert spans.plausible(index, 3, 5, EntityClass.ENTERPRISE)
+    strict = ModelSpans(spans.lexicons, spans.tags)  # no frequencies: every dictionary noun counts as common
+    assert not strict.plausible(index, 3, 5, EntityClass.ENTERPRISE)
+
+
 def test_ner_world_places_from_the_gazetteer(nlp):
     found = {(m.text, m.cls) for m in find_mentions(nlp, article("白俄罗斯、欧洲和东南亚的企业到旧金山参展。"))}
     assert {("白俄罗斯", EntityClass.PLACE), ("欧洲", EntityClass.PLACE), ("东南亚", EntityClass.PLACE),

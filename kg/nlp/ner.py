@@ -110,7 +110,8 @@ def load_nlp(resources=None, *, statistical: bool = True, models=None) -> Langua
         factory, pipe_name, directory, marker = STATISTICAL_MODELS[model]
         model_dir = root / directory
         if (model_dir / marker).is_file():
-            nlp.add_pipe(factory, name=pipe_name).initialize(model_dir=str(model_dir), lexicons=lexicons, tags=tags)
+            nlp.add_pipe(factory, name=pipe_name).initialize(model_dir=str(model_dir), lexicons=lexicons, tags=tags,
+                                                                 word_freq=segmenter.FREQ)
         else:
             warnings.warn(f"no trained NER model in {model_dir}: pipeline built without {factory}", stacklevel=2)
     nlp.add_pipe("kg_mention_resolver_v1", name="kg_mention_resolver").initialize(lexicons=lexicons, tags=tags)

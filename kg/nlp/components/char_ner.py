@@ -9,6 +9,7 @@ runs the model's ``ner`` and hands its spans to :class:`kg.nlp.components.model_
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import spacy
@@ -34,17 +35,18 @@ class CharNer:
 
     def initialize(self, get_examples=None, *, nlp=None, model_dir: str | None = None,
                    lexicon_dir: str | None = None, lexicons: Lexicons | None = None,
-                   tags: dict[str, str] | None = None):
+                   tags: dict[str, str] | None = None, word_freq: Mapping[str, int] | None = None):
         """Load the model from ``model_dir`` (offline; a spaCy pipeline directory with a ``ner``).
 
-        ``lexicons`` and ``tags`` (jieba's part-of-speech table) drive the plausibility filter.
+        ``lexicons``, ``tags`` (jieba's part-of-speech table) and ``word_freq`` (its word frequencies)
+        drive the plausibility filter.
         """
         if model_dir is None or not (Path(model_dir) / "meta.json").is_file():
             raise FileNotFoundError(f"{self.name}: no trained NER model in {model_dir} (train it with scripts/train_ner.py)")
         self.model = spacy.load(model_dir)
         if lexicons is None and lexicon_dir is not None:
             lexicons = load_lexicons(Path(lexicon_dir))
-        self.spans = ModelSpans(lexicons, tags)
+        self.spans = ModelSpans(lexicons, tags, word_freq)
 
     def predict(self, text: str) -> list[tuple[int, int, str]]:
         """Return the model's ``(start, end, label)`` character spans for ``text`` (dataset labels).

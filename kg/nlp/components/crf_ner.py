@@ -14,6 +14,7 @@ the per-character feature strings plus a Viterbi pass in C.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from spacy.language import Language
@@ -43,7 +44,7 @@ class CrfNer:
 
     def initialize(self, get_examples=None, *, nlp=None, model_dir: str | None = None,
                    lexicon_dir: str | None = None, lexicons: Lexicons | None = None,
-                   tags: dict[str, str] | None = None):
+                   tags: dict[str, str] | None = None, word_freq: Mapping[str, int] | None = None):
         """Load ``model_dir/model.crfsuite`` (offline) and the lexicon tables its features use.
 
         Parameters
@@ -56,6 +57,8 @@ class CrfNer:
             The NER lexicons (features and plausibility filter); one of ``lexicons``/``lexicon_dir`` is required.
         tags : dict, optional
             jieba's ``word -> part-of-speech`` table with the domain words (as ``load_nlp`` builds it).
+        word_freq : mapping, optional
+            The owned jieba dictionary's word frequencies (the plausibility filter's common words).
         """
         import pycrfsuite  # imported here: loading the pipeline, not importing kg, needs the library
 
@@ -73,7 +76,7 @@ class CrfNer:
             raise ValueError(f"{self.name}: {path} is not a crfsuite model ({err})") from err
         self.tagger = tagger
         self.featurizer = CrfFeaturizer(lexicons, tags or {})
-        self.spans = ModelSpans(lexicons, tags)
+        self.spans = ModelSpans(lexicons, tags, word_freq)
 
     def predict(self, index: TokenIndex) -> list[tuple[int, int, str]]:
         """Return the ``(start, end, label)`` character spans (dataset labels) the CRF finds in ``index.text``.

@@ -9,7 +9,7 @@ candidates (source ``ner``) on the jieba Doc.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from spacy.tokens import Doc
 
@@ -38,6 +38,10 @@ _BANNED_IN_PLACE = set("pcurvd")
 # jieba tag heads of words that are no person names: verb, adjective, adverb, numeral, quantifier,
 # pronoun, preposition, conjunction, particle, locality.
 _NON_NAME_TAG_HEADS = set("vadmqrpcuf")
+# A model span that is one dictionary word of a non-name tag is no name when the word is this common in
+# jieba's dictionary (军队 11,317, 交通 10,908, 机场 7,741); rarer ones the model read as names in context
+# stay (公安部 319, 交行 74, 暴雪 21).  Chosen on the CLUENER / People's Daily dev splits among 500-10,000.
+COMMON_WORD_FREQ = 5000
 # Last characters of government bodies' names (局, 委员会, 部, 政府, 法院, 办公室, 署, 厅 ...).
 _GOVERNMENT_ENDINGS = set("局委部府院厅办署会处室站队所庭组司宫台军关馆")
 
@@ -80,11 +84,16 @@ class ModelSpans:
         The NER lexicons; ``None`` keeps every span (no plausibility filter, no suffix refinement).
     tags : dict, optional
         jieba's ``word -> part-of-speech`` table.
+    word_freq : mapping, optional
+        The owned jieba dictionary's ``word -> frequency`` (``jieba.Tokenizer.FREQ``); without it every
+        dictionary word of a non-name tag counts as common.
     """
 
-    def __init__(self, lexicons: Lexicons | None, tags: dict[str, str] | None = None):
+    def __init__(self, lexicons: Lexicons | None, tags: dict[str, str] | None = None,
+                 word_freq: Mapping[str, int] | None = None):
         self.lexicons = lexicons
         self.tags = tags or {}
+        self.word_freq = word_freq
 
     def add(self, doc: Doc, index: TokenIndex, spans: Iterable[tuple[int, int, str]], confidence: float) -> None:
         """Record the plausible ``(start, end, dataset label)`` spans of ``doc`` as ``ner`` candidates."""
@@ -107,12 +116,16 @@ class ModelSpans:
                     return suffix_cls
         return cls
 
+    def _common(self, word: str) -> bool:
+        return self.word_freq is None or self.word_freq.get(word, 0) >= COMMON_WORD_FREQ
+
     def plausible(self, index: TokenIndex, start: int, end: int, cls: EntityClass) -> bool:
         """Keep a model span only when it looks like a name of its class.
 
         The span must sit on jieba token boundaries (纳米科 inside 纳米/科技 is a broken span), must not be
-        generic or a bare kind (国家高新区), a person must be a 2-4 character name starting with a family
-        name and not a dictionary word (物联网), and a government body must end like one (局, 委, 部 ...).
+        generic, a bare kind (国家高新区) or a common dictionary word (交通), a person must be a 2-4 character
+        name starting with a family name and not a dictionary word (物联网), and a government body must end
+        like one (局, 委, 部 ...).
         """
         lex = self.lexicons
         span = index.text[start:end]
@@ -134,8 +147,8 @@ class ModelSpans:
         if span[-1].isdigit() or lex.ends_with_position(span):
             return False  # 私募股权投资基金11, 青岛市委常委
         tag = self.tags.get(span)
-        if tag is not None and tag[:2] not in _NAME_TAGS:
-            return False  # one dictionary word that is no name (招商引资, 部委)
+        if tag is not None and tag[:2] not in _NAME_TAGS and (cls is EntityClass.PERSON or self._common(span)):
+            return False  # one common dictionary word that is no name (交通, 机场; for persons any: 物联网)
         suffix = lex.type_suffix(span)
         if suffix is not None:
             body = span[: -len(suffix)]
