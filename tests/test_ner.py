@@ -114,6 +114,11 @@ def test_ner_dictionary_nouns_the_model_reads_as_names_are_kept(nlp):
             ("暴雪", EntityClass.ENTERPRISE), ("育碧", EntityClass.ENTERPRISE)} <= found
 
 
+def test_ner_party_centre_is_a_government_body(nlp):
+    found = {(m.text, m.cls) for m in find_mentions(nlp, article("党中央、国务院高度重视科技创新。"))}
+    assert ("党中央", EntityClass.GOVERNMENT_AGENCY) in found
+
+
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
     from kg.nlp.components.candidates import TokenIndex
     from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans

@@ -42,8 +42,8 @@ _NON_NAME_TAG_HEADS = set("vadmqrpcuf")
 # jieba's dictionary (军队 11,317, 交通 10,908, 机场 7,741); rarer ones the model read as names in context
 # stay (公安部 319, 交行 74, 暴雪 21).  Chosen on the CLUENER / People's Daily dev splits among 500-10,000.
 COMMON_WORD_FREQ = 5000
-# Last characters of government bodies' names (局, 委员会, 部, 政府, 法院, 办公室, 署, 厅 ...).
-_GOVERNMENT_ENDINGS = set("局委部府院厅办署会处室站队所庭组司宫台军关馆")
+# Last characters of government bodies' names (局, 委员会, 部, 政府, 法院, 办公室, 署, 厅, 党中央 ...).
+_GOVERNMENT_ENDINGS = set("局委部府院厅办署会处室站队所庭组司宫台军关馆央")
 
 
 _SENTENCE_END = set("。！？!?；;\n")
