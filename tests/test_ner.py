@@ -119,6 +119,19 @@ def test_ner_party_centre_is_a_government_body(nlp):
     assert ("党中央", EntityClass.GOVERNMENT_AGENCY) in found
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("意甲球队主帅加斯佩里尼表示，波格列布尼亚克和拉涅利都将出战。", {"加斯佩里尼", "波格列布尼亚克", "拉涅利"}),
+        ("马尔科维奇是乌克兰联赛执教场次最多的现役教练。", {"马尔科维奇"}),  # jieba knows it (nrt); 5 characters
+    ],
+)
+def test_ner_transliterated_foreign_names_are_persons(nlp, text, names):
+    # transliteration_chars.tsv: no family name needed, up to 8 characters
+    persons = {m.text for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.PERSON}
+    assert persons == names
+
+
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
     from kg.nlp.components.candidates import TokenIndex
     from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans

@@ -121,6 +121,7 @@ class Lexicons:
     descriptive_after_place: set[str] = field(default_factory=set)
     # company legal forms, dropped to make a company's implicit short forms (…有限公司 -> 有研半导体)
     legal_forms: set[str] = field(default_factory=set)
+    transliteration_chars: set[str] = field(default_factory=set)  # 加斯佩里尼: a foreign name's characters
 
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
@@ -170,6 +171,17 @@ class Lexicons:
     def is_places(self, text: str) -> bool:
         """True when ``text`` is a concatenation of place names (美国, 山东省德州市)."""
         return _concatenation_of(text, self.places)
+
+    def is_transliterated_name(self, text: str) -> bool:
+        """True when ``text`` reads as a transliterated foreign name: 2-8 characters of ``transliteration_chars.tsv``.
+
+        Examples
+        --------
+        >>> lex = Lexicons(transliteration_chars=set("加斯佩里尼拉涅利"))
+        >>> lex.is_transliterated_name("加斯佩里尼"), lex.is_transliterated_name("拉"), lex.is_transliterated_name("德州")
+        (True, False, False)
+        """
+        return 2 <= len(text) <= 8 and all(c in self.transliteration_chars for c in text)
 
     def describes_place(self, text: str, suffix: str) -> bool:
         """True when ``text`` is a bare place plus a descriptive ``suffix`` (美国公司), i.e. no name.
@@ -259,6 +271,7 @@ def load_lexicons(directory: Path) -> Lexicons:
         ("surnames.tsv", lex.surnames),
         ("post_titles.tsv", lex.post_titles),
         ("industry_words.tsv", lex.industry_words),
+        ("transliteration_chars.tsv", lex.transliteration_chars),
     ):
         if p := path_of(name):
             target.update(cols[0] for _n, cols in read_tsv(p, 1))

@@ -133,7 +133,7 @@ class MentionResolver:
         if any(c in "\n\r\t" for c in text) or text[0] in PUNCT or text[-1] in PUNCT:
             return False
         if cls == EntityClass.PERSON.value:
-            return len(text) <= 4 or "·" in text
+            return len(text) <= 4 or "·" in text or self.lexicons.is_transliterated_name(text)
         return True
 
     # -- 2-4. aliases -------------------------------------------------------------------------------
