@@ -124,8 +124,8 @@ class ModelSpans:
 
         The span must sit on jieba token boundaries (纳米科 inside 纳米/科技 is a broken span), must not be
         generic, a bare kind (国家高新区) or a common dictionary word (交通), a person must be a 2-4 character
-        name starting with a family name and not a dictionary word (物联网), and a government body must end
-        like one (局, 委, 部 ...).
+        name starting with a family name or a transliterated foreign name (加斯佩里尼), and not a dictionary
+        word (物联网), and a government body must end like one (局, 委, 部 ...).
         """
         lex = self.lexicons
         span = index.text[start:end]
