@@ -114,9 +114,18 @@ def test_ner_dictionary_nouns_the_model_reads_as_names_are_kept(nlp):
             ("暴雪", EntityClass.ENTERPRISE), ("育碧", EntityClass.ENTERPRISE)} <= found
 
 
-def test_ner_party_centre_is_a_government_body(nlp):
-    found = {(m.text, m.cls) for m in find_mentions(nlp, article("党中央、国务院高度重视科技创新。"))}
-    assert ("党中央", EntityClass.GOVERNMENT_AGENCY) in found
+@pytest.mark.parametrize(
+    ("text", "bodies"),
+    [
+        ("党中央、国务院高度重视科技创新。", {"党中央", "国务院"}),
+        # 办公厅 / 科技厅 end names (name_suffixes.tsv): the whole name, not the 中共中央 inside it
+        ("中共中央办公厅、国务院办公厅印发意见。", {"中共中央办公厅", "国务院办公厅"}),
+        ("德州市科技局与山东省科学技术厅、河北省教育厅签约。", {"德州市科技局", "山东省科学技术厅", "河北省教育厅"}),
+    ],
+)
+def test_ner_government_bodies(nlp, text, bodies):
+    found = {m.text for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.GOVERNMENT_AGENCY}
+    assert found == bodies
 
 
 @pytest.mark.parametrize(
