@@ -68,6 +68,17 @@ def test_relations_coordination_one_tie_per_partner():
     }
 
 
+def test_relations_place_glued_before_an_organisation_is_its_location_not_a_partner():
+    # 邢台 says where the centre is: the tie goes to the centre, and the list still holds both partners
+    text = "河北旭阳能源有限公司依托北京旭阳科技有限公司、邢台河北省煤化工工程技术研究中心的资源优势开展合作。"
+    spec = [("河北旭阳能源有限公司", E.ENTERPRISE), ("北京旭阳科技有限公司", E.ENTERPRISE), ("邢台", E.PLACE),
+            ("河北省煤化工工程技术研究中心", E.INNOVATION_PLATFORM)]
+    assert triples(run(text, spec)) == {
+        ("河北旭阳能源有限公司", "cooperatesWith", "北京旭阳科技有限公司"),
+        ("河北旭阳能源有限公司", "cooperatesWith", "河北省煤化工工程技术研究中心"),
+    }
+
+
 def test_relations_topic_carried_across_clauses():
     text = "长治高新区围绕三电系统，上马了新能源汽车产业园，引进了武汉资环工研院的基地，引进落地了深圳中世控股工业机器人、成都奥泰集团生产项目。"
     spec = [("长治高新区", E.PARK), ("武汉资环工研院", E.RESEARCH_INSTITUTE), ("深圳中世控股", E.ENTERPRISE), ("成都奥泰集团", E.ENTERPRISE)]

@@ -62,6 +62,16 @@ def test_resolve_short_forms_merge_and_parent_stays_distinct():
     assert [(t.subject.key, t.object.key) for t in sub] == [(firm.key, ents["有研集团"].key)]
 
 
+def test_resolve_same_brand_in_contradicting_regions_stays_apart():
+    # seed 002: 河北旭阳 (short for 河北旭阳能源) must not swallow 北京旭阳科技 (旭阳 + descriptor 科技)
+    text = "河北旭阳能源有限公司依托北京旭阳科技有限公司的资源优势。河北旭阳发展很快。"
+    spec = [("河北旭阳能源有限公司", E.ENTERPRISE), ("河北旭阳", E.ENTERPRISE), ("北京旭阳科技有限公司", E.ENTERPRISE)]
+    ents = by_name(resolve(Resolver(), text, spec))
+    energy, tech = ents["河北旭阳能源有限公司"], ents["北京旭阳科技有限公司"]
+    assert energy.key != tech.key
+    assert "河北旭阳" in energy.aliases and "北京旭阳科技有限公司" not in energy.aliases
+
+
 def test_resolve_regions_from_name_park_table_and_ties():
     ents = by_name(resolve(Resolver(), SEED_LIKE, SEED_SPEC))
     assert ents["德州天衢新区"].region == "371400"  # park table

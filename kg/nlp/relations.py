@@ -273,6 +273,7 @@ class RelationExtractor:
         ends = {m.end: m.start for m in mentions}
         self._glued = {m.start: ends[m.start] for m in mentions if m.start in ends}
         home = _home_place(mentions)
+        org_starts = {m.start for m in mentions if m.cls in ORGANISATION_CLASSES}
         year = clean.article.date[:4] if clean.article.date and clean.article.date[:4].isdigit() else None
         ties: dict[tuple, MentionTie] = {}
         starts = [m.start for m in mentions]
@@ -280,7 +281,7 @@ class RelationExtractor:
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
             sent_mentions = [m for m in mentions[lo:hi] if m.end <= e]
             sent_mentions = self._with_anaphors(clean, s, e, sent_mentions, home)
-            sent_mentions = [m for m in sent_mentions if not self._place_modifier(text, m, e)]
+            sent_mentions = [m for m in sent_mentions if not self._place_modifier(text, m, e, org_starts)]
             for tie in self._sentence_ties(clean, s, e, sent_mentions, year, home):
                 if _same_actor(tie.subject, tie.object):
                     continue
@@ -656,10 +657,13 @@ class RelationExtractor:
                 return Mention(m.text[: -len(word)], m.cls, m.start, end, o0, o1, m.source, m.confidence, m.canonical, dict(m.attrs))
         return m
 
-    def _place_modifier(self, text: str, m: Mention, sentence_end: int) -> bool:
-        """A Place right before an organisation head (鞍山热能院, 京津高校院所) only says where that is."""
+    def _place_modifier(self, text: str, m: Mention, sentence_end: int, org_starts: frozenset[int] | set[int] = frozenset()) -> bool:
+        """A Place right before an organisation head (鞍山热能院, 京津高校院所) or glued to an organisation's
+        name (邢台 in 邢台河北省煤化工工程技术研究中心) only says where that is."""
         if m.cls is not EntityClass.PLACE:
             return False
+        if m.end in org_starts:
+            return True
         after = text[m.end:min(sentence_end, m.end + 5)]
         after = re.split(r"[，,。；;：:、和与及“”\s]", after, maxsplit=1)[0]
         return any(after[i:].startswith(w) for w in self.res.words("org_head") for i in range(0, min(3, len(after))))
@@ -704,7 +708,11 @@ class RelationExtractor:
         groups: list[_Group] = []
         for m in sorted(mentions, key=lambda m: m.start):
             if groups:
-                gap = text[groups[-1].end:m.start]
+                # a place glued before m and left out as its modifier (、邢台|河北省…中心) is part of m here
+                start = m.start
+                while (glued := self._glued.get(start)) is not None and glued >= groups[-1].end:
+                    start = glued
+                gap = text[groups[-1].end:start]
                 short = gap.rstrip("等")
                 if short in coords or (
                     0 < len(gap) <= MAX_COORD_GAP and gap[-1] in ("、",) and not re.search(r"[，,。；;：:的]", gap)

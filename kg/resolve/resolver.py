@@ -237,7 +237,10 @@ class Resolver:
         return next(iter(prefixed)) if len(prefixed) == 1 else None
 
     def _regions_agree(self, region: str | None, key: str) -> bool:
-        other = self.regions.region_in_name(self._by_key[key].name)
+        return self._codes_agree(region, self.regions.region_in_name(self._by_key[key].name))
+
+    def _codes_agree(self, region: str | None, other: str | None) -> bool:
+        """True unless two name regions contradict each other (河北 vs 北京; 德州 inside 山东 agrees)."""
         if region is None or other is None:
             return True
         return self.regions.is_within(region, other) or self.regions.is_within(other, region)
@@ -351,13 +354,20 @@ class Resolver:
                     return key
             return None
         core = self.core(name)
+        region = self.regions.region_in_name(name)
         hits = set()
         for key, info in fresh.items():
             if _family(info["cls"]) != "org":
                 continue
             for other in info["names"]:
+                if other == name:
+                    hits.add(key)
+                    continue
+                # 北京旭阳科技 is not 河北旭阳(能源): same brand, contradicting regions
+                if not self._codes_agree(region, self.regions.region_in_name(other)):
+                    continue
                 oc = self.core(other)
-                if other == name or oc == core or (
+                if oc == core or (
                     len(core) >= 2 and oc.startswith(core) and self._descriptor_rest(oc[len(core):])
                 ) or (len(oc) >= 2 and core.startswith(oc) and self._descriptor_rest(core[len(oc):])):
                     hits.add(key)
