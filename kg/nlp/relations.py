@@ -657,7 +657,7 @@ class RelationExtractor:
                 return Mention(m.text[: -len(word)], m.cls, m.start, end, o0, o1, m.source, m.confidence, m.canonical, dict(m.attrs))
         return m
 
-    def _place_modifier(self, text: str, m: Mention, sentence_end: int, org_starts: frozenset[int] | set[int] = frozenset()) -> bool:
+    def _place_modifier(self, text: str, m: Mention, sentence_end: int, org_starts: set[int]) -> bool:
         """A Place right before an organisation head (鞍山热能院, 京津高校院所) or glued to an organisation's
         name (邢台 in 邢台河北省煤化工工程技术研究中心) only says where that is."""
         if m.cls is not EntityClass.PLACE:
