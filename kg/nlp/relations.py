@@ -709,10 +709,7 @@ class RelationExtractor:
         for m in sorted(mentions, key=lambda m: m.start):
             if groups:
                 # a place glued before m and left out as its modifier (、邢台|河北省…中心) is part of m here
-                start = m.start
-                while (glued := self._glued.get(start)) is not None and glued >= groups[-1].end:
-                    start = glued
-                gap = text[groups[-1].end:start]
+                gap = text[groups[-1].end:self._glued_start(m.start, floor=groups[-1].end)]
                 short = gap.rstrip("等")
                 if short in coords or (
                     0 < len(gap) <= MAX_COORD_GAP and gap[-1] in ("、",) and not re.search(r"[，,。；;：:的]", gap)
@@ -722,16 +719,18 @@ class RelationExtractor:
             groups.append(_Group([m]))
         return groups
 
+    def _glued_start(self, start: int, floor: int = 0) -> int:
+        """Where the run of mentions glued before the one at ``start`` begins (北京|西城区), not before ``floor``."""
+        while (glued := self._glued.get(start)) is not None and glued >= floor:
+            start = glued
+        return start
+
     def _governed(self, text: str, clause_start: int, group: _Group) -> bool:
         """True when a preposition (在, 从, 与, 向…) stands right before the group: not a subject.
 
         A mention glued to a previous one (北京|西城区) is governed when the first one is.
         """
-        start = group.start
-        chain = self._glued.get(start)
-        while chain is not None:
-            start = chain
-            chain = self._glued.get(start)
+        start = self._glued_start(group.start)
         pre = text[max(clause_start, start - 4):start]
         pre = re.sub(r"[\d年月日号]+$", "", pre)
         return any(pre.endswith(p) for p in self._preps) or pre.endswith("作为")

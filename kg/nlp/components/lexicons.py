@@ -119,7 +119,8 @@ class Lexicons:
     list_heads: dict[str, EntityClass] = field(default_factory=dict)
     # suffixes that only describe after a bare place (美国公司 is "an American company"; 美国银行 is a name)
     descriptive_after_place: set[str] = field(default_factory=set)
-    # company legal forms, dropped to make a company's implicit short forms (…有限公司 -> 有研半导体)
+    # company legal forms, dropped to make a company's implicit short forms (…有限公司 -> 有研半导体); unlike
+    # kg/resources/resolve/legal_forms.tsv (comparing names) it holds 集团: 有研集团's short form is 有研
     legal_forms: set[str] = field(default_factory=set)
     transliteration_chars: set[str] = field(default_factory=set)  # 加斯佩里尼: a foreign name's characters
 

@@ -157,10 +157,10 @@ class ModelSpans:
             if cls is EntityClass.ENTERPRISE and lex.describes_place(span, suffix):
                 return False  # 美国公司 (美国银行 is a name)
         if cls is EntityClass.PERSON:
-            foreign = (tag is None or tag[:2] == "nr") and lex.is_transliterated_name(span)
+            tag = tag or ""
+            foreign = (not tag or tag[:2] == "nr") and lex.is_transliterated_name(span)
             if not (2 <= len(span) <= 4 or foreign or ("·" in span and len(span) <= 12)) or any(c.isdigit() or c.isascii() for c in span):
                 return False
-            tag = self.tags.get(span, "")
             if tag[:1] in _NON_NAME_TAG_HEADS or tag in ("n", "ns", "nt", "vn", "an"):
                 return False  # a dictionary word that is no name (物联网, 招商)
             # a Chinese name starts with a family name; a foreign one (基里延科, 克林顿) is a known
