@@ -133,12 +133,40 @@ def test_ner_government_bodies(nlp, text, bodies):
     [
         ("意甲球队主帅加斯佩里尼表示，波格列布尼亚克和拉涅利都将出战。", {"加斯佩里尼", "波格列布尼亚克", "拉涅利"}),
         ("马尔科维奇是乌克兰联赛执教场次最多的现役教练。", {"马尔科维奇"}),  # jieba knows it (nrt); 5 characters
+        # jieba's dictionary files these as a place (巴拉克/ns, 罗西/ns): the model's reading wins
+        ("以色列工党领袖巴拉克6月15日在开罗表示。", {"巴拉克"}),
+        ("主帅加斯佩里尼只能使用罗西和达尼洛两名替补。", {"加斯佩里尼", "罗西", "达尼洛"}),
     ],
 )
 def test_ner_transliterated_foreign_names_are_persons(nlp, text, names):
     # transliteration_chars.tsv: no family name needed, up to 8 characters
     persons = {m.text for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.PERSON}
     assert persons == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "position"),
+    [
+        # jieba's HMM cuts the unknown names after the title into 周荫 / 如 and 李德 / 峰
+        ("北京勘察设计协会副会长兼秘书长周荫如出席。", "周荫如", "秘书长"),
+        ("中央财经大学教授李德峰也认为，并购贷款的市场规模很大。", "李德峰", "教授"),
+    ],
+)
+def test_ner_person_after_a_title_ends_where_the_model_ends_it(nlp, text, name, position):
+    persons = [m for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.PERSON]
+    assert [(m.text, m.attrs.get("position")) for m in persons] == [(name, position)]
+
+
+def test_ner_person_named_in_an_eponymous_word(nlp):
+    # 邓小平理论 is one jieba word (nr): the person opens it
+    found = [(m.text, m.cls) for m in find_mentions(nlp, article("会议以邓小平理论和中共十五大精神为指导。"))]
+    assert ("邓小平", EntityClass.PERSON) in found
+
+
+def test_ner_suffix_word_used_as_a_verb_is_no_name(nlp):
+    # 学会了 is "learned", not the society suffix 学会
+    found = {(m.text, m.cls) for m in find_mentions(nlp, article("在斗智斗勇过程中，弗格森学会了从联赛甫初就要把弦崩紧。"))}
+    assert found == {("弗格森", EntityClass.PERSON)}
 
 
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):

@@ -101,6 +101,7 @@ class MentionResolver:
                 m["confidence"] = min(0.99, max(m["confidence"], conf) + 0.05)
                 m["canonical"] = m["canonical"] or canonical
                 m["attrs"].update({k: v for k, v in attrs.items() if k not in m["attrs"]})
+        _complete_person_names(merged)
         taken = [False] * (len(index.text) + 1)
         chosen: dict[tuple[int, int], dict] = {}
         # Tier 1: names from the rules.  Tier 2: the statistical model and lexicon places together,
@@ -302,6 +303,34 @@ class MentionResolver:
 def make_mention_resolver(nlp: Language, name: str) -> MentionResolver:
     """spaCy factory for :class:`MentionResolver` (data read in ``initialize``)."""
     return MentionResolver(nlp, name)
+
+
+def _complete_person_names(merged: dict[tuple[int, int, str], dict]) -> None:
+    """Let the model's end of a person's name win over the grammar's (秘书长周荫 → 周荫如).
+
+    The grammar finds a name after a position title by cutting the following text with jieba, whose
+    HMM splits an unknown three-character name into two words (周荫 / 如, 李德 / 峰); the character model
+    sees the whole name.  A grammar person that a model person (2-4 characters) extends at the same start
+    takes the model's end and keeps its position; the model's candidate merges into it.
+    """
+    person = EntityClass.PERSON.value
+    model_ends: dict[int, list[tuple[int, int, str]]] = {}
+    for key, m in merged.items():
+        if m["cls"] == person and m["sources"] == {"ner"} and 2 <= m["end"] - m["start"] <= 4:
+            model_ends.setdefault(m["start"], []).append(key)
+    for key, m in list(merged.items()):
+        if m["cls"] != person or "grammar" not in m["sources"] or "ner" in m["sources"]:
+            continue
+        longer = [k for k in model_ends.get(m["start"], ()) if k[1] > m["end"] and k in merged]
+        if not longer:
+            continue
+        model_key = max(longer, key=lambda k: k[1])
+        model = merged.pop(model_key)
+        del merged[key]
+        m["end"] = model["end"]
+        m["sources"].add("ner")
+        m["confidence"] = min(0.99, max(m["confidence"], model["confidence"]) + 0.05)
+        merged[(m["start"], m["end"], person)] = m
 
 
 class _SpanIndex:

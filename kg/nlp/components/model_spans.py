@@ -119,6 +119,17 @@ class ModelSpans:
     def _common(self, word: str) -> bool:
         return self.word_freq is None or self.word_freq.get(word, 0) >= COMMON_WORD_FREQ
 
+    def _eponym(self, index: TokenIndex, start: int, end: int, cls: EntityClass) -> bool:
+        """True for a person's name that opens a jieba word named after them (邓小平 in 邓小平理论).
+
+        jieba's dictionary holds such words as one name (nr); the rest of the word must be a word of its own.
+        """
+        if cls is not EntityClass.PERSON or start not in index.start_set:
+            return False
+        word = index.words[index.token_at(start)]
+        rest = word[end - start:]
+        return bool(rest) and self.tags.get(word, "")[:2] == "nr" and rest in self.tags
+
     def plausible(self, index: TokenIndex, start: int, end: int, cls: EntityClass) -> bool:
         """Keep a model span only when it looks like a name of its class.
 
@@ -129,7 +140,7 @@ class ModelSpans:
         """
         lex = self.lexicons
         span = index.text[start:end]
-        if not index.aligned(start, end) or any(c in PUNCT and c != "·" for c in span):
+        if not (index.aligned(start, end) or self._eponym(index, start, end, cls)) or any(c in PUNCT and c != "·" for c in span):
             return False
         if span in lex.gazetteer or span in lex.short_forms:
             return True
@@ -147,7 +158,14 @@ class ModelSpans:
         if span[-1].isdigit() or lex.ends_with_position(span):
             return False  # 私募股权投资基金11, 青岛市委常委
         tag = self.tags.get(span)
-        if tag is not None and tag[:2] not in _NAME_TAGS and (cls is EntityClass.PERSON or self._common(span)):
+        # a name made of the characters transliterations use (加斯佩里尼); jieba's dictionary files many such
+        # names as nouns or places (温格/n, 巴拉克/ns), and the model's reading in context wins over it
+        foreign = (
+            cls is EntityClass.PERSON
+            and (not tag or tag[:2] == "nr" or tag in ("n", "ns"))
+            and lex.is_transliterated_name(span)
+        )
+        if tag is not None and tag[:2] not in _NAME_TAGS and not foreign and (cls is EntityClass.PERSON or self._common(span)):
             return False  # one common dictionary word that is no name (交通, 机场; for persons any: 物联网)
         suffix = lex.type_suffix(span)
         if suffix is not None:
@@ -158,14 +176,12 @@ class ModelSpans:
                 return False  # 美国公司 (美国银行 is a name)
         if cls is EntityClass.PERSON:
             tag = tag or ""
-            foreign = (not tag or tag[:2] == "nr") and lex.is_transliterated_name(span)
             if not (2 <= len(span) <= 4 or foreign or ("·" in span and len(span) <= 12)) or any(c.isdigit() or c.isascii() for c in span):
                 return False
-            if tag[:1] in _NON_NAME_TAG_HEADS or tag in ("n", "ns", "nt", "vn", "an"):
+            if not foreign and (tag[:1] in _NON_NAME_TAG_HEADS or tag in ("n", "ns", "nt", "vn", "an")):
                 return False  # a dictionary word that is no name (物联网, 招商)
             # a Chinese name starts with a family name; a foreign one (基里延科, 克林顿) is a known
-            # transliterated name (jieba nr/nrt/nrfg), is written with a middle dot, or is made of the
-            # characters transliterations use (加斯佩里尼, not in jieba's dictionary)
+            # transliterated name (jieba nr/nrt/nrfg), is written with a middle dot, or is ``foreign``
             return (
                 span[0] in lex.surnames or span[:2] in lex.surnames
             ) or tag[:2] == "nr" or "·" in span or foreign

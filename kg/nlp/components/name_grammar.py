@@ -53,6 +53,8 @@ _COUNTED = re.compile(r"^[一二三四五六七八九十两几多][一二三四�
 _CLASSIFIERS = set("家个所余多大项批只")
 _LIST_SEPARATORS = {"、", "和", "与", "及", "以及"}
 _QUOTE_BREAKERS = set("等的了和与或在是把被将")
+#: aspect particles: a suffix word followed by one is a verb (弗格森学会了, 学会 "learned", not a society)
+_ASPECT_PARTICLES = {"了", "过", "着"}
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30})[”\"’」』]")
 _OPEN_PAREN, _CLOSE_PAREN = ("(", "（"), (")", "）")
 
@@ -279,6 +281,8 @@ class NameGrammar:
                     best[end] = (length, cls, limit)
         for end, (length, cls, limit) in best.items():
             suffix_start = end - length
+            if end in index.start_set and index.words[index.token_at(end)] in _ASPECT_PARTICLES:
+                continue
             if suffix_start not in index.start_set:
                 # 局 in 布局 / 格局, 工程 in 系统工程: a suffix inside a known word is part of that word
                 word = index.words[index.token_at(suffix_start)]
