@@ -169,6 +169,19 @@ def test_ner_suffix_word_used_as_a_verb_is_no_name(nlp):
     assert found == {("弗格森", EntityClass.PERSON)}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # seed 003: the model reads the industries of a list as companies
+        "园内电子信息、通航产业、智能制造、物联网等主导产业集聚度超70%。",
+        "今年前七个月，新能源汽车、光电子信息、新能源新材料、生物医药等产业增长较快。",
+    ],
+)
+def test_ner_industries_are_no_names(nlp, text):
+    # industry_words.tsv + generic_words.tsv: a span made of them only is an industry
+    assert [m.text for m in find_mentions(nlp, article(text)) if m.cls is not EntityClass.PLACE] == []
+
+
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
     from kg.nlp.components.candidates import TokenIndex
     from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans

@@ -195,6 +195,10 @@ class Lexicons:
         """
         return suffix in self.descriptive_after_place and self.is_places(text[: -len(suffix)])
 
+    def is_industry_or_generic(self, text: str) -> bool:
+        """True when ``text`` is made of industry words and generic words only (新能源汽车, 物联网产业)."""
+        return _concatenation_of(text, _Union(self.industry_words, self.generic))
+
     def is_places_or_generic(self, text: str) -> bool:
         """True when ``text`` is made of place names and generic words only (德州市人才)."""
         return _concatenation_of(text, _Union(self.places, self.generic))

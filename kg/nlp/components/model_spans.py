@@ -155,6 +155,8 @@ class ModelSpans:
             i += 1
         if lex.is_generic(span) or (cls is not EntityClass.PLACE and lex.is_places_or_generic(span)):
             return False  # 宁波市级财政, 德州市人才: a place and common words
+        if cls not in (EntityClass.PERSON, EntityClass.PLACE) and lex.is_industry_or_generic(span):
+            return False  # 新能源汽车, 物联网: an industry, not a name
         if span[-1].isdigit() or lex.ends_with_position(span):
             return False  # 私募股权投资基金11, 青岛市委常委
         tag = self.tags.get(span)
