@@ -182,6 +182,35 @@ def test_ner_industries_are_no_names(nlp, text):
     assert [m.text for m in find_mentions(nlp, article(text)) if m.cls is not EntityClass.PLACE] == []
 
 
+def test_ner_listed_government_body_after_a_foreign_country_is_that_countrys(nlp):
+    # short_forms.tsv says 商务部 is 中华人民共和国商务部; after 美国 it is the American one
+    found = {(m.text, m.canonical) for m in find_mentions(nlp, article("美国商务部、英国财政部和商务部分别表示关注。"))
+             if m.cls is EntityClass.GOVERNMENT_AGENCY}
+    assert found == {("美国商务部", None), ("英国财政部", None), ("商务部", "中华人民共和国商务部")}
+
+
+@pytest.mark.parametrize(
+    ("text", "companies"),
+    [
+        # 子公司 / 母公司 name a relation, not a company; 及 and 除 separate names
+        ("中国石油子公司中石油国际投资有限公司于昨日签约。", {"中石油国际投资有限公司"}),
+        ("洪杰在回应母公司华润创业及华润集团的容忍度时表示。", {"华润集团"}),
+        ("宜春市邮政局及邮政储蓄银行联合开展服务。", {"邮政储蓄银行"}),
+        ("除民生村镇银行外，其余均已开业。", {"民生村镇银行"}),
+    ],
+)
+def test_ner_company_names_stop_at_relations_and_conjunctions(nlp, text, companies):
+    assert {m.text for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.ENTERPRISE} >= companies
+    assert all(not m.text.startswith(("子公司", "母公司", "及", "除"))
+               for m in find_mentions(nlp, article(text)))
+
+
+def test_ner_project_and_park_names_may_hold_ji(nlp):
+    # seed 003: 及 joins two industries inside a park's name; it separates company names only
+    found = {m.text for m in find_mentions(nlp, article("秦淮区建设生物医药及医疗器械产业园。"))}
+    assert "生物医药及医疗器械产业园" in found
+
+
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
     from kg.nlp.components.candidates import TokenIndex
     from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans

@@ -20,6 +20,8 @@ from kg.types import EntityClass
 
 __all__ = ["LexiconRuler"]
 
+_GOVERNMENT = EntityClass.GOVERNMENT_AGENCY.value
+
 
 class LexiconRuler:
     """Propose gazetteer / place / short-form candidates (source ``gazetteer``)."""
@@ -73,9 +75,18 @@ class LexiconRuler:
                 raise RuntimeError(f"{self.name} is not initialised: build the pipeline with kg.nlp.load_nlp()")
             return doc
         index = TokenIndex.of(doc)
-        for end_index, (length, cls, canonical, confidence) in self.automaton.iter(index.text):
+        text = index.text
+        foreign_countries = self.lexicons.foreign_countries
+        country_starts: dict[int, int] = {}  # end -> start of a foreign country's name
+        for end_index, (length, cls, canonical, confidence) in self.automaton.iter(text):
             end = end_index + 1
             start = end - length
+            if start in country_starts and cls == _GOVERNMENT and index.aligned(country_starts[start], end):
+                # 美国商务部, 英国财政部, 美国国务院: a listed government body after a foreign country is that
+                # country's body, not the Chinese one the list means (中华人民共和国商务部)
+                add_candidate(doc, country_starts[start], end, cls, "gazetteer", confidence, None)
+            if text[start:end] in foreign_countries:
+                country_starts[end] = start  # also inside a jieba word: 美国商务部 is one
             if length <= 2 and (not index.aligned(start, end) or self._glued(doc, index, start, end)):
                 continue
             add_candidate(doc, start, end, cls, "gazetteer", confidence, canonical)

@@ -123,6 +123,7 @@ class Lexicons:
     # kg/resources/resolve/legal_forms.tsv (comparing names) it holds 集团: 有研集团's short form is 有研
     legal_forms: set[str] = field(default_factory=set)
     transliteration_chars: set[str] = field(default_factory=set)  # 加斯佩里尼: a foreign name's characters
+    foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country' (中国 is 'home country')
 
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
@@ -247,6 +248,8 @@ def load_lexicons(directory: Path) -> Lexicons:
     if p := path_of("places.tsv"):
         for n, cols in read_tsv(p, 2):
             lex.places[cols[0]] = cols[2] if len(cols) > 2 else ""
+            if len(cols) > 3 and cols[3] == "country":
+                lex.foreign_countries.add(cols[0])
     if p := path_of("list_heads.tsv"):
         for n, cols in read_tsv(p, 2):
             if (cls := _entity_class(cols[1], p, n)) is not None:

@@ -186,8 +186,10 @@ class NameGrammar:
                 break  # 长治高新区 + 新区: the second suffix is a part of the first park, not a name
             if event_like and word.endswith(breaks):
                 break
-            if word == "及" and j >= 1 and index.words[j - 1].endswith(self.org_suffixes):
-                break  # 清华大学及北京大学: two names
+            if word == "及" and (cls == EntityClass.ENTERPRISE.value or (j >= 1 and index.words[j - 1].endswith(self.org_suffixes))):
+                # 清华大学及北京大学, 邮政局及邮政储蓄银行: two names; other names may hold 及
+                # (开发及产业化项目, 住宅研究会人居环境委员会 in 中国房地产及住宅研究会人居环境委员会)
+                break
             place = self._is_place(word)
             # Single characters are ambiguous in jieba's table (天 is tagged as a quantifier); they stop the
             # walk only when listed as stop tokens (function characters) or when they are numerals.
@@ -284,9 +286,10 @@ class NameGrammar:
             if end in index.start_set and index.words[index.token_at(end)] in _ASPECT_PARTICLES:
                 continue
             if suffix_start not in index.start_set:
-                # 局 in 布局 / 格局, 工程 in 系统工程: a suffix inside a known word is part of that word
+                # 局 in 布局 / 格局, 工程 in 系统工程: a suffix inside a known word is part of that word;
+                # 公司 in 子公司 / 母公司 (stop tokens): 中国石油子公司 is a relation, not a name
                 word = index.words[index.token_at(suffix_start)]
-                if length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j"):
+                if length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j") or word in self.lexicons.stop_tokens:
                     continue
             start = self._extend_left(doc, index, suffix_start, cls, limit)
             if self._generic(doc, index, start, suffix_start, cls):
@@ -353,12 +356,12 @@ class NameGrammar:
             item = index.text[start:end]
             if not (
                 len(item) >= 2
-                and not lex.is_generic(item)
+                and not lex.is_industry_or_generic(item)
                 and not lex.is_places(item)
                 and self.tags.get(item, "")[:1] != "v"
                 and not any(name in item and name != item for name in self._known_in(item))
             ):
-                return  # the nearest item is no name (带动40余个…企业, 全国100多所高校): no enumeration
+                return  # the nearest item is no name (带动40余个…企业, 全国100多所高校, 机械、能源等大企业)
             add_candidate(doc, start, end, cls, "grammar", 0.7)
             if k >= 0 and index.words[k] in _LIST_SEPARATORS:
                 j = k - 1
