@@ -205,6 +205,13 @@ def test_ner_company_names_stop_at_relations_and_conjunctions(nlp, text, compani
                for m in find_mentions(nlp, article(text)))
 
 
+def test_ner_company_short_form_before_zigongsi_names_the_parent(nlp):
+    # parent_words.tsv: 红宝丽 before 子公司 is not the short form of the subsidiary named after it
+    mentions = {m.text: m for m in find_mentions(nlp, article("红宝丽子公司南京红宝丽新材料有限公司获得认定。红宝丽新材料发展很快。"))}
+    assert mentions["红宝丽"].canonical is None
+    assert mentions["红宝丽新材料"].canonical == "南京红宝丽新材料有限公司"
+
+
 def test_ner_project_and_park_names_may_hold_ji(nlp):
     # seed 003: 及 joins two industries inside a park's name; it separates company names only
     found = {m.text for m in find_mentions(nlp, article("秦淮区建设生物医药及医疗器械产业园。"))}

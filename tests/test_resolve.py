@@ -72,6 +72,20 @@ def test_resolve_same_brand_in_contradicting_regions_stays_apart():
     assert "河北旭阳" in energy.aliases and "北京旭阳科技有限公司" not in energy.aliases
 
 
+def test_resolve_parent_sharing_its_subsidiarys_brand_stays_apart():
+    # 红宝丽 is the shop name of 南京红宝丽新材料有限公司 and the name of its parent: the subOrganizationOf
+    # tie says they are two actors (without it the short form would join the subsidiary)
+    text = "红宝丽子公司南京红宝丽新材料有限公司获得认定。"
+    ex = resolve(Resolver(), text, [("南京红宝丽新材料有限公司", E.ENTERPRISE), ("红宝丽", E.ENTERPRISE)])
+    ents = by_name(ex)
+    assert ents["红宝丽"].key != ents["南京红宝丽新材料有限公司"].key
+    assert [(t.subject.name, t.relation, t.object.name) for t in ex.ties] == [
+        ("南京红宝丽新材料有限公司", Relation.SUB_ORGANIZATION_OF, "红宝丽")]
+    alone = by_name(resolve(Resolver(), "南京红宝丽新材料有限公司获得认定。红宝丽发展很快。",
+                            [("南京红宝丽新材料有限公司", E.ENTERPRISE), ("红宝丽", E.ENTERPRISE)]))
+    assert set(alone) == {"南京红宝丽新材料有限公司"}
+
+
 def test_resolve_regions_from_name_park_table_and_ties():
     ents = by_name(resolve(Resolver(), SEED_LIKE, SEED_SPEC))
     assert ents["德州天衢新区"].region == "371400"  # park table

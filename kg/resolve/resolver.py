@@ -16,6 +16,10 @@ when, in order:
    (``descriptors.tsv``: 材料, 科技, 集团…), so 山东有研半导体 = 山东有研半导体材料有限公司 while
    有研集团 and 有研半导体 stay apart (their parent/child link is a ``subOrganizationOf`` tie).
 
+Within an article, matches 2 and 3 need the two names' region prefixes to agree (北京旭阳科技 is not
+河北旭阳), and no match joins a mention to the other end of one of the article's ``subOrganizationOf``
+ties: in 红宝丽子公司南京红宝丽新材料有限公司, 红宝丽 is the parent, not the subsidiary's short form.
+
 Places are keyed by region: ``place-<GB/T 2260 code>`` (``德州``, ``德州市``, ``我市`` in a 德州 article ->
 ``place-371400``). Parks from ``parks.tsv`` take the park's official name (天衢新区 -> 德州天衢新区).
 
@@ -269,8 +273,16 @@ class Resolver:
         order = sorted(set(all_mentions), key=lambda m: (-len(self._name_of(m)), m.start, m.end))
         key_of: dict[Mention, str] = {}
         fresh: dict[str, dict] = {}  # key -> {"names": set, "cls": cls, "region": ..., "source": ...}
+        # the two ends of a subOrganizationOf tie are two actors even when they share a brand
+        # (红宝丽子公司南京红宝丽新材料有限公司: 红宝丽 is the parent, not the subsidiary's short form)
+        apart: dict[Mention, list[Mention]] = {}
+        for t in ties:
+            if t.relation is Relation.SUB_ORGANIZATION_OF:
+                apart.setdefault(t.subject, []).append(t.object)
+                apart.setdefault(t.object, []).append(t.subject)
         for m in order:
-            key_of[m] = self._link(m, fresh, home)
+            not_keys = {key_of[o] for o in apart.get(m, ()) if o in key_of}
+            key_of[m] = self._link(m, fresh, home, not_keys)
 
         self._locate(ties, key_of, fresh)
         for key, info in fresh.items():
@@ -307,8 +319,12 @@ class Resolver:
                     counts[code] = counts.get(code, 0) + 1
         return max(counts, key=lambda c: (counts[c], -len(c))) if counts else None
 
-    def _link(self, m: Mention, fresh: dict[str, dict], home: str | None) -> str:
-        """Key of the entity ``m`` refers to, creating an entry in ``fresh`` for new names."""
+    def _link(self, m: Mention, fresh: dict[str, dict], home: str | None, not_keys: set[str] = frozenset()) -> str:
+        """Key of the entity ``m`` refers to, creating an entry in ``fresh`` for new names.
+
+        ``not_keys`` are entities ``m`` cannot be (the other end of its subOrganizationOf tie): a name
+        match to one of them does not count.
+        """
         name = self._name_of(m)
         fam = _family(m.cls)
         display, region, source = name, None, None
@@ -334,9 +350,9 @@ class Resolver:
         key = self._find(fam, normalise_name(display)) if m.cls is not EntityClass.PLACE or not region else None
         if key is None and m.cls is EntityClass.PLACE and region:
             key = entity_key(display, m.cls, region)
-        if key is None:
+        if key is None or key in not_keys:
             key = self._find_fresh(fam, display, fresh)
-        if key is None:
+        if key is None or key in not_keys:
             key = entity_key(display, m.cls, region)
         info = fresh.setdefault(key, {"names": set(), "cls": m.cls, "region": None, "source": None, "display": display})
         info["names"].update({name, normalise_name(m.text), display})

@@ -123,6 +123,7 @@ class Lexicons:
     # kg/resources/resolve/legal_forms.tsv (comparing names) it holds 集团: 有研集团's short form is 有研
     legal_forms: set[str] = field(default_factory=set)
     transliteration_chars: set[str] = field(default_factory=set)  # 加斯佩里尼: a foreign name's characters
+    parent_words: tuple[str, ...] = ()  # 子公司, 旗下: the short form before them names the parent
     foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country' (中国 is 'home country')
 
     def is_generic(self, text: str) -> bool:
@@ -272,6 +273,8 @@ def load_lexicons(directory: Path) -> Lexicons:
                     lex.descriptive_after_place.add(cols[0])
                 if "legal_form" in flags:
                     lex.legal_forms.add(cols[0])
+    if p := path_of("parent_words.tsv"):
+        lex.parent_words = tuple(cols[0] for _n, cols in read_tsv(p, 1))
     for name, target in (
         ("generic_words.tsv", lex.generic),
         ("stop_tokens.tsv", lex.stop_tokens),

@@ -163,9 +163,11 @@ class MentionResolver:
                     start = index.starts[k]
                     k -= 1
             aligned = index.aligned(start, end) or (len(form) > 2 and (start in index.start_set or text[start - 1] in PUNCT))
+            # 红宝丽子公司南京红宝丽…: a company's short form before 子公司 / 旗下 names its parent
+            here = None if extend and text.startswith(lex.parent_words, end) else canonical
             same = chosen.get((start, end))
             if same is not None and same["cls"] == cls:
-                same["canonical"] = same["canonical"] or canonical  # 智源研究院 already found by the grammar
+                same["canonical"] = same["canonical"] or here  # 智源研究院 already found by the grammar
             elif aligned:
                 clashes = spans.overlapping(start, end)
                 replaceable = all(
@@ -183,7 +185,7 @@ class MentionResolver:
                         spans.remove(key)
                     spans.add((start, end))
                     chosen[(start, end)] = {"start": start, "end": end, "cls": cls, "source": "alias",
-                                            "confidence": confidence, "canonical": canonical,
+                                            "confidence": confidence, "canonical": here,
                                             "attrs": dict(attrs or {}), "sources": {"alias"}}
             pos = text.find(form, pos + len(form))
 
