@@ -218,6 +218,17 @@ def test_ner_project_and_park_names_may_hold_ji(nlp):
     assert "生物医药及医疗器械产业园" in found
 
 
+def test_ner_place_glued_to_a_place_head_is_a_place_not_a_person(nlp):
+    # place_heads.tsv: jieba glues 人 / 籍 / 地区 to a short place name (瑞典人, 亚太地区, 江西籍)
+    found = {(m.text, m.cls) for m in find_mentions(nlp, article("瑞典人非常喜欢，亚太地区安全形势稳定，他是江西籍厂主。"))}
+    assert found == {("瑞典", EntityClass.PLACE), ("亚太", EntityClass.PLACE), ("江西", EntityClass.PLACE)}
+
+
+def test_ner_national_legislature_short_forms(nlp):
+    found = {(m.text, m.canonical) for m in find_mentions(nlp, article("十三届全国人大一次会议和全国政协会议召开。"))}
+    assert found == {("全国人大", "全国人民代表大会"), ("全国政协", "中国人民政治协商会议全国委员会")}
+
+
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
     from kg.nlp.components.candidates import TokenIndex
     from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans

@@ -68,6 +68,13 @@ class LexiconRuler:
                     return True
         return False
 
+    def _place_before_head(self, index: TokenIndex, start: int, end: int, cls: str) -> bool:
+        """True for a place opening a jieba word whose rest is a place head (挪威 in 挪威人, 亚太 in 亚太地区)."""
+        if cls != EntityClass.PLACE.value or start not in index.start_set:
+            return False
+        word = index.words[index.token_at(start)]
+        return len(word) > end - start and word[end - start:] in self.lexicons.place_heads
+
     def __call__(self, doc: Doc) -> Doc:
         """Add the candidates found in ``doc.text``."""
         if self.automaton is None:
@@ -87,7 +94,9 @@ class LexiconRuler:
                 add_candidate(doc, country_starts[start], end, cls, "gazetteer", confidence, None)
             if text[start:end] in foreign_countries:
                 country_starts[end] = start  # also inside a jieba word: 美国商务部 is one
-            if length <= 2 and (not index.aligned(start, end) or self._glued(doc, index, start, end)):
+            if length <= 2 and not self._place_before_head(index, start, end, cls) and (
+                not index.aligned(start, end) or self._glued(doc, index, start, end)
+            ):
                 continue
             add_candidate(doc, start, end, cls, "gazetteer", confidence, canonical)
         return doc

@@ -124,6 +124,7 @@ class Lexicons:
     legal_forms: set[str] = field(default_factory=set)
     transliteration_chars: set[str] = field(default_factory=set)  # 加斯佩里尼: a foreign name's characters
     parent_words: tuple[str, ...] = ()  # 子公司, 旗下: the short form before them names the parent
+    place_heads: set[str] = field(default_factory=set)  # 人, 籍, 地区: glued after a place (挪威人)
     foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country' (中国 is 'home country')
 
     def is_generic(self, text: str) -> bool:
@@ -202,8 +203,8 @@ class Lexicons:
         return _concatenation_of(text, _Union(self.industry_words, self.generic))
 
     def is_places_or_generic(self, text: str) -> bool:
-        """True when ``text`` is made of place names and generic words only (德州市人才)."""
-        return _concatenation_of(text, _Union(self.places, self.generic))
+        """True when ``text`` is made of place names, generic words and place heads only (德州市人才, 江西籍)."""
+        return _concatenation_of(text, _Union(self.places, _Union(self.generic, self.place_heads)))
 
     def user_words(self):
         """Yield ``(word, freq, tag)`` for the owned jieba dictionary (names and name parts stay whole)."""
@@ -283,6 +284,7 @@ def load_lexicons(directory: Path) -> Lexicons:
         ("post_titles.tsv", lex.post_titles),
         ("industry_words.tsv", lex.industry_words),
         ("transliteration_chars.tsv", lex.transliteration_chars),
+        ("place_heads.tsv", lex.place_heads),
     ):
         if p := path_of(name):
             target.update(cols[0] for _n, cols in read_tsv(p, 1))
