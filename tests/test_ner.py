@@ -229,6 +229,27 @@ def test_ner_national_legislature_short_forms(nlp):
     assert found == {("全国人大", "全国人民代表大会"), ("全国政协", "中国人民政治协商会议全国委员会")}
 
 
+def test_ner_well_known_company_brands_with_their_full_names(nlp):
+    found = {(m.text, m.canonical) for m in find_mentions(nlp, article("中石油与国家电网、中国移动签署战略合作协议。"))}
+    assert found == {("中石油", "中国石油天然气集团有限公司"), ("国家电网", "国家电网有限公司"),
+                     ("中国移动", "中国移动通信集团有限公司")}
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        # the model reads a longer name that starts with a listed brand: the longer name wins
+        ("中信地产高级策划经理舒畅介绍。", "中信地产"),
+        ("我是新浪乐居高级编辑郭爽。", "新浪乐居"),
+        # not when the rest is a post, a department or a generic word
+        ("最后引用新浪ceo曹国伟先生的一句话。", "新浪"),
+        ("招商银行现金管理部总经理助理季剑平告诉记者。", "招商银行"),
+    ],
+)
+def test_ner_listed_brand_inside_a_longer_company_name(nlp, text, company):
+    assert [m.text for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.ENTERPRISE] == [company]
+
+
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
     from kg.nlp.components.candidates import TokenIndex
     from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans

@@ -30,11 +30,13 @@ from spacy.util import filter_spans
 
 from kg.nlp.components.candidates import PUNCT, TokenIndex, candidates, drop_index
 from kg.nlp.components.lexicons import Lexicons, load_lexicons
-from kg.types import EntityClass
+from kg.types import ORGANISATION_CLASSES, EntityClass
 
 __all__ = ["MentionResolver", "MENTIONS_KEY", "register_span_extensions"]
 
 MENTIONS_KEY = "kg_mentions"
+_ORGANISATIONS = {c.value for c in ORGANISATION_CLASSES}
+_DEPARTMENT_ENDINGS = set("部处室科组")  # 招商银行现金管理部: a department, not a company of its own
 _PRIORITY = {"gazetteer": 3, "grammar": 2, "ner": 1, "alias": 0}
 _DECLARED = re.compile(
     r"[“”\"]?\s*[（(]\s*(?:以下简称|以下称|下称|简称)\s*[：:]?\s*[“\"‘]?([^（）()“”\"‘’，,。；;、\s]{2,15}?)[”\"’]?\s*[）)]"
@@ -106,10 +108,22 @@ class MentionResolver:
         chosen: dict[tuple[int, int], dict] = {}
         # Tier 1: names from the rules.  Tier 2: the statistical model and lexicon places together,
         # longest first, so a model span covering several places (北京市海淀区中关村) beats its parts.
+        # a known name that the model reads as the start of a longer organisation name (保利 in
+        # 北京保利拍卖有限公司, 华润 in 华润置地, 新浪 in 新浪乐居) competes with the model, longest first
+        text = index.text
+        model_orgs = [(m["start"], m["end"]) for m in merged.values()
+                      if m["sources"] == {"ner"} and m["cls"] in _ORGANISATIONS]
+
+        def inside_model_name(m: dict) -> bool:
+            return any(s <= m["start"] and m["end"] <= e and e - s > m["end"] - m["start"]
+                       and self._extends_name(text[s:m["start"]], text[m["end"]:e]) for s, e in model_orgs)
+
         def tier(m: dict) -> int:
             if not (m["sources"] - {"ner"}):
                 return 2
             if m["cls"] == EntityClass.PLACE.value and m["sources"] <= {"gazetteer", "ner"}:
+                return 2
+            if m["sources"] == {"gazetteer"} and inside_model_name(m):
                 return 2
             return 1
 
@@ -126,6 +140,27 @@ class MentionResolver:
                 for i in range(m["start"], m["end"]):
                     taken[i] = True
         return chosen
+
+    def _extends_name(self, before: str, after: str) -> bool:
+        """True when ``before`` + a known name + ``after`` reads as a longer name: only places before it (北京保利),
+        and after it nothing, a type suffix (拍卖有限公司) or a short brand (置地, 乐居) — not a generic word
+        (总部), a post (ceo), a department (现金管理部) or a phrase (有关部委).
+        """
+        lex = self.lexicons
+        if before and not lex.is_places(before):
+            return False
+        suffix = lex.type_suffix(after, proper=True)
+        if suffix is not None:
+            return not lex.is_generic(after[: -len(suffix)])
+        if not after:
+            return bool(before)  # 北京保利: the brand's local company
+        return (
+            2 <= len(after) <= 3
+            and not any(c.isascii() or c in PUNCT for c in after)
+            and not lex.is_generic(after)
+            and not lex.ends_with_position(after)
+            and after[-1] not in _DEPARTMENT_ENDINGS
+        )
 
     def _acceptable(self, text: str, cls: str) -> bool:
         """Reject junk: generic words, single characters, numbers, punctuation, implausible person names."""
