@@ -244,10 +244,18 @@ def test_ner_well_known_company_brands_with_their_full_names(nlp):
         # not when the rest is a post, a department or a generic word
         ("最后引用新浪ceo曹国伟先生的一句话。", "新浪"),
         ("招商银行现金管理部总经理助理季剑平告诉记者。", "招商银行"),
+        ("2006年在北京保利的那场秋季拍卖会上成交。", "北京保利"),  # a place before the brand: the local company
     ],
 )
 def test_ner_listed_brand_inside_a_longer_company_name(nlp, text, company):
     assert [m.text for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.ENTERPRISE] == [company]
+
+
+def test_ner_local_body_is_not_the_national_one(nlp):
+    # 国资委 alone is the State Council's (short_forms.tsv); 上海市国资委 is Shanghai's, 中国国资委 the national one
+    found = {(m.text, m.canonical) for m in find_mentions(nlp, article("上海市国资委与中国国资委召开会议。"))
+             if m.cls is EntityClass.GOVERNMENT_AGENCY}
+    assert found == {("上海市国资委", None), ("国资委", "国务院国有资产监督管理委员会")}
 
 
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):

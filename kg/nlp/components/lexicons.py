@@ -125,7 +125,8 @@ class Lexicons:
     transliteration_chars: set[str] = field(default_factory=set)  # 加斯佩里尼: a foreign name's characters
     parent_words: tuple[str, ...] = ()  # 子公司, 旗下: the short form before them names the parent
     place_heads: set[str] = field(default_factory=set)  # 人, 籍, 地区: glued after a place (挪威人)
-    foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country' (中国 is 'home country')
+    foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country'
+    home_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'home country' (中国)
 
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
@@ -252,6 +253,8 @@ def load_lexicons(directory: Path) -> Lexicons:
             lex.places[cols[0]] = cols[2] if len(cols) > 2 else ""
             if len(cols) > 3 and cols[3] == "country":
                 lex.foreign_countries.add(cols[0])
+            elif len(cols) > 3 and cols[3] == "home country":
+                lex.home_countries.add(cols[0])
     if p := path_of("list_heads.tsv"):
         for n, cols in read_tsv(p, 2):
             if (cls := _entity_class(cols[1], p, n)) is not None:

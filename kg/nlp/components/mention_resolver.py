@@ -153,7 +153,8 @@ class MentionResolver:
         if suffix is not None:
             return not lex.is_generic(after[: -len(suffix)])
         if not after:
-            return bool(before)  # 北京保利: the brand's local company
+            # 北京保利, 上海市国资委: the local company or body (中国国资委 is 国资委 itself)
+            return bool(before) and before not in lex.home_countries
         return (
             2 <= len(after) <= 3
             and not any(c.isascii() or c in PUNCT for c in after)
