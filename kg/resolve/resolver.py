@@ -44,7 +44,7 @@ the article's *home place* (its most mentioned Place) as a low-confidence fallba
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -319,7 +319,7 @@ class Resolver:
                     counts[code] = counts.get(code, 0) + 1
         return max(counts, key=lambda c: (counts[c], -len(c))) if counts else None
 
-    def _link(self, m: Mention, fresh: dict[str, dict], home: str | None, not_keys: set[str] = frozenset()) -> str:
+    def _link(self, m: Mention, fresh: dict[str, dict], home: str | None, not_keys: Collection[str] = ()) -> str:
         """Key of the entity ``m`` refers to, creating an entry in ``fresh`` for new names.
 
         ``not_keys`` are entities ``m`` cannot be (the other end of its subOrganizationOf tie): a name

@@ -107,16 +107,19 @@ class MentionResolver:
         taken = [False] * (len(index.text) + 1)
         chosen: dict[tuple[int, int], dict] = {}
         # Tier 1: names from the rules.  Tier 2: the statistical model and lexicon places together,
-        # longest first, so a model span covering several places (北京市海淀区中关村) beats its parts.
-        # a known name that the model reads as the start of a longer organisation name (保利 in
-        # 北京保利拍卖有限公司, 华润 in 华润置地, 新浪 in 新浪乐居) competes with the model, longest first
+        # longest first, so a model span covering several places (北京市海淀区中关村) beats its parts;
+        # so does a listed name the model reads inside a longer organisation name (保利 in
+        # 北京保利拍卖有限公司, 华润 in 华润置地, 新浪 in 新浪乐居).
         text = index.text
         model_orgs = [(m["start"], m["end"]) for m in merged.values()
                       if m["sources"] == {"ner"} and m["cls"] in _ORGANISATIONS]
 
         def inside_model_name(m: dict) -> bool:
-            return any(s <= m["start"] and m["end"] <= e and e - s > m["end"] - m["start"]
-                       and self._extends_name(text[s:m["start"]], text[m["end"]:e]) for s, e in model_orgs)
+            return any(
+                s <= m["start"] and m["end"] <= e and e - s > m["end"] - m["start"]
+                and self._extends_name(text[s:m["start"]], text[m["end"]:e])
+                for s, e in model_orgs
+            )
 
         def tier(m: dict) -> int:
             if not (m["sources"] - {"ner"}):
@@ -142,9 +145,11 @@ class MentionResolver:
         return chosen
 
     def _extends_name(self, before: str, after: str) -> bool:
-        """True when ``before`` + a known name + ``after`` reads as a longer name: only places before it (北京保利),
-        and after it nothing, a type suffix (拍卖有限公司) or a short brand (置地, 乐居) — not a generic word
-        (总部), a post (ceo), a department (现金管理部) or a phrase (有关部委).
+        """True when ``before`` + a known name + ``after`` reads as a longer name.
+
+        Only places may come before it (北京保利), and after it nothing, a type suffix (拍卖有限公司) or a
+        short brand (置地, 乐居) — not a generic word (总部), a post (ceo), a department (现金管理部) or a
+        phrase (有关部委).
         """
         lex = self.lexicons
         if before and not lex.is_places(before):

@@ -140,7 +140,9 @@ class ModelSpans:
         """
         lex = self.lexicons
         span = index.text[start:end]
-        if not (index.aligned(start, end) or self._eponym(index, start, end, cls)) or any(c in PUNCT and c != "·" for c in span):
+        if not (index.aligned(start, end) or self._eponym(index, start, end, cls)):
+            return False
+        if any(c in PUNCT and c != "·" for c in span):
             return False
         if span in lex.gazetteer or span in lex.short_forms:
             return True
@@ -167,7 +169,9 @@ class ModelSpans:
             and (not tag or tag[:2] == "nr" or tag in ("n", "ns"))
             and lex.is_transliterated_name(span)
         )
-        if tag is not None and tag[:2] not in _NAME_TAGS and not foreign and (cls is EntityClass.PERSON or self._common(span)):
+        if tag is not None and tag[:2] not in _NAME_TAGS and not foreign and (
+            cls is EntityClass.PERSON or self._common(span)
+        ):
             return False  # one common dictionary word that is no name (交通, 机场; for persons any: 物联网)
         suffix = lex.type_suffix(span)
         if suffix is not None:

@@ -186,7 +186,8 @@ class NameGrammar:
                 break  # 长治高新区 + 新区: the second suffix is a part of the first park, not a name
             if event_like and word.endswith(breaks):
                 break
-            if word == "及" and (cls == EntityClass.ENTERPRISE.value or (j >= 1 and index.words[j - 1].endswith(self.org_suffixes))):
+            after_name = j >= 1 and index.words[j - 1].endswith(self.org_suffixes)
+            if word == "及" and (cls == EntityClass.ENTERPRISE.value or after_name):
                 # 清华大学及北京大学, 邮政局及邮政储蓄银行: two names; other names may hold 及
                 # (开发及产业化项目, 住宅研究会人居环境委员会 in 中国房地产及住宅研究会人居环境委员会)
                 break
@@ -289,7 +290,8 @@ class NameGrammar:
                 # 局 in 布局 / 格局, 工程 in 系统工程: a suffix inside a known word is part of that word;
                 # 公司 in 子公司 / 母公司 (stop tokens): 中国石油子公司 is a relation, not a name
                 word = index.words[index.token_at(suffix_start)]
-                if length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j") or word in self.lexicons.stop_tokens:
+                if (length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j")
+                        or word in self.lexicons.stop_tokens):
                     continue
             start = self._extend_left(doc, index, suffix_start, cls, limit)
             if self._generic(doc, index, start, suffix_start, cls):
