@@ -258,6 +258,18 @@ def test_ner_local_body_is_not_the_national_one(nlp):
     assert found == {("上海市国资委", None), ("国资委", "国务院国有资产监督管理委员会")}
 
 
+def test_ner_four_character_phrase_jieba_calls_a_name_is_no_person(nlp):
+    from kg.nlp.components.candidates import TokenIndex
+
+    spans = nlp.get_pipe("kg_crf_ner").spans
+    for phrase in ("展望未来", "瑞士法郎"):  # jieba's dictionary: nr; two words of their own
+        assert spans.tags[phrase] == "nr"
+        index = TokenIndex.of(nlp.make_doc(phrase))
+        assert not spans.plausible(index, 0, 4, EntityClass.PERSON)
+    index = TokenIndex.of(nlp.make_doc("莱德斯马"))  # a transliterated name stays one
+    assert spans.plausible(index, 0, 4, EntityClass.PERSON)
+
+
 def test_ner_model_span_that_is_a_common_dictionary_word_is_dropped(nlp):
     from kg.nlp.components.candidates import TokenIndex
     from kg.nlp.components.model_spans import COMMON_WORD_FREQ, ModelSpans

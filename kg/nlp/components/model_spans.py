@@ -184,6 +184,9 @@ class ModelSpans:
             tag = tag or ""
             if not (2 <= len(span) <= 4 or foreign or ("·" in span and len(span) <= 12)) or any(c.isdigit() or c.isascii() for c in span):
                 return False
+            if (len(span) == 4 and span[:2] in self.tags and span[2:] in self.tags and span[:2] not in lex.surnames
+                    and not lex.is_transliterated_name(span)):
+                return False  # 展望 + 未来, 瑞士 + 法郎: two words, not a name (jieba's dictionary says nr)
             if not foreign and (tag[:1] in _NON_NAME_TAG_HEADS or tag in ("n", "ns", "nt", "vn", "an")):
                 return False  # a dictionary word that is no name (物联网, 招商)
             # a Chinese name starts with a family name; a foreign one (基里延科, 克林顿) is a known
