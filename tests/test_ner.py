@@ -197,11 +197,13 @@ def test_ner_listed_government_body_after_a_foreign_country_is_that_countrys(nlp
         ("洪杰在回应母公司华润创业及华润集团的容忍度时表示。", {"华润集团"}),
         ("宜春市邮政局及邮政储蓄银行联合开展服务。", {"邮政储蓄银行"}),
         ("除民生村镇银行外，其余均已开业。", {"民生村镇银行"}),
+        # 股东 / 旗下 are relations too, and a 合资公司 is no name
+        ("公司大股东海王集团与达能旗下独资医疗保健公司成立合资公司。", {"海王集团"}),
     ],
 )
 def test_ner_company_names_stop_at_relations_and_conjunctions(nlp, text, companies):
     assert {m.text for m in find_mentions(nlp, article(text)) if m.cls is EntityClass.ENTERPRISE} >= companies
-    assert all(not m.text.startswith(("子公司", "母公司", "及", "除"))
+    assert all(not m.text.startswith(("子公司", "母公司", "及", "除", "股东", "大股东", "旗下")) and m.text != "合资公司"
                for m in find_mentions(nlp, article(text)))
 
 
