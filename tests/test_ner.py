@@ -175,6 +175,8 @@ def test_ner_suffix_word_used_as_a_verb_is_no_name(nlp):
         # seed 003: the model reads the industries of a list as companies
         "园内电子信息、通航产业、智能制造、物联网等主导产业集聚度超70%。",
         "今年前七个月，新能源汽车、光电子信息、新能源新材料、生物医药等产业增长较快。",
+        # a suffix after industry words only is a kind of company (name grammar)
+        "三大航空公司与物流公司、化工有限公司签约。",
     ],
 )
 def test_ner_industries_are_no_names(nlp, text):

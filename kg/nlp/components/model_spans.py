@@ -178,6 +178,8 @@ class ModelSpans:
             body = span[: -len(suffix)]
             if not body or lex.is_generic(body):
                 return False
+            if cls is EntityClass.ENTERPRISE and lex.is_industry_or_generic(body):
+                return False  # 化工有限公司: a kind of company
             if cls is EntityClass.ENTERPRISE and lex.describes_place(span, suffix):
                 return False  # 美国公司 (美国银行 is a name)
         if cls is EntityClass.PERSON:

@@ -137,6 +137,8 @@ class NameGrammar:
         for word in self._words(doc, index, start, end):
             if lex.is_generic(word) or self._numeral(word):
                 continue
+            if cls == EntityClass.ENTERPRISE.value and lex.is_industry_or_generic(word):
+                continue  # 独资医疗保健公司, 新能源汽车公司: a kind of company
             if cls == EntityClass.PROJECT.value and lex.is_places(word):
                 continue
             return False
