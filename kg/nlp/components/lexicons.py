@@ -203,6 +203,11 @@ class Lexicons:
         """True when ``text`` is made of industry words and generic words only (新能源汽车, 物联网产业)."""
         return _concatenation_of(text, _Union(self.industry_words, self.generic))
 
+    def names_a_kind(self, body: str, cls: EntityClass | str) -> bool:
+        """True when a name's ``body`` (before its type suffix) only names a kind of ``cls``: generic words,
+        and for a company industry words too (航空 + 公司, 化工 + 有限公司)."""
+        return self.is_industry_or_generic(body) if cls == EntityClass.ENTERPRISE else self.is_generic(body)
+
     def is_places_or_generic(self, text: str) -> bool:
         """True when ``text`` is made of place names, generic words and place heads only (德州市人才, 江西籍)."""
         return _concatenation_of(text, _Union(self.places, _Union(self.generic, self.place_heads)))

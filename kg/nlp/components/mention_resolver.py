@@ -130,8 +130,10 @@ class MentionResolver:
                 return 2
             return 1
 
-        rule = [m for m in merged.values() if tier(m) == 1]
-        stat = [m for m in merged.values() if tier(m) == 2]
+        rule: list[dict] = []
+        stat: list[dict] = []
+        for m in merged.values():
+            (rule if tier(m) == 1 else stat).append(m)
         for group in (rule, stat):
             group.sort(key=lambda m: (-(m["end"] - m["start"]), -_PRIORITY[m["source"]], -m["confidence"], m["start"]))
             for m in group:

@@ -162,13 +162,10 @@ class ModelSpans:
         if span[-1].isdigit() or lex.ends_with_position(span):
             return False  # 私募股权投资基金11, 青岛市委常委
         tag = self.tags.get(span)
+        transliterated = cls is EntityClass.PERSON and lex.is_transliterated_name(span)
         # a name made of the characters transliterations use (加斯佩里尼); jieba's dictionary files many such
         # names as nouns or places (温格/n, 巴拉克/ns), and the model's reading in context wins over it
-        foreign = (
-            cls is EntityClass.PERSON
-            and (not tag or tag[:2] == "nr" or tag in ("n", "ns"))
-            and lex.is_transliterated_name(span)
-        )
+        foreign = transliterated and (not tag or tag[:2] == "nr" or tag in ("n", "ns"))
         if tag is not None and tag[:2] not in _NAME_TAGS and not foreign and (
             cls is EntityClass.PERSON or self._common(span)
         ):
@@ -176,10 +173,8 @@ class ModelSpans:
         suffix = lex.type_suffix(span)
         if suffix is not None:
             body = span[: -len(suffix)]
-            if not body or lex.is_generic(body):
-                return False
-            if cls is EntityClass.ENTERPRISE and lex.is_industry_or_generic(body):
-                return False  # 化工有限公司: a kind of company
+            if not body or lex.names_a_kind(body, cls):
+                return False  # 国家高新区, 化工有限公司: a kind, not a name
             if cls is EntityClass.ENTERPRISE and lex.describes_place(span, suffix):
                 return False  # 美国公司 (美国银行 is a name)
         if cls is EntityClass.PERSON:
@@ -187,7 +182,7 @@ class ModelSpans:
             if not (2 <= len(span) <= 4 or foreign or ("·" in span and len(span) <= 12)) or any(c.isdigit() or c.isascii() for c in span):
                 return False
             if (len(span) == 4 and span[:2] in self.tags and span[2:] in self.tags and span[:2] not in lex.surnames
-                    and not lex.is_transliterated_name(span)):
+                    and not transliterated):
                 return False  # 展望 + 未来, 瑞士 + 法郎: two words, not a name (jieba's dictionary says nr)
             if not foreign and (tag[:1] in _NON_NAME_TAG_HEADS or tag in ("n", "ns", "nt", "vn", "an")):
                 return False  # a dictionary word that is no name (物联网, 招商)
@@ -197,5 +192,5 @@ class ModelSpans:
                 span[0] in lex.surnames or span[:2] in lex.surnames
             ) or tag[:2] == "nr" or "·" in span or foreign
         if cls is EntityClass.GOVERNMENT_AGENCY:
-            return span[-1] in _GOVERNMENT_ENDINGS or span in lex.gazetteer or span in lex.short_forms
+            return span[-1] in _GOVERNMENT_ENDINGS  # listed names returned True above
         return True

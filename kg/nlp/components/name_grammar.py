@@ -135,10 +135,8 @@ class NameGrammar:
         if lex.is_generic(text):
             return True
         for word in self._words(doc, index, start, end):
-            if lex.is_generic(word) or self._numeral(word):
+            if lex.names_a_kind(word, cls) or self._numeral(word):  # 重点项目, 航空公司
                 continue
-            if cls == EntityClass.ENTERPRISE.value and lex.is_industry_or_generic(word):
-                continue  # 独资医疗保健公司, 新能源汽车公司: a kind of company
             if cls == EntityClass.PROJECT.value and lex.is_places(word):
                 continue
             return False
@@ -188,8 +186,9 @@ class NameGrammar:
                 break  # 长治高新区 + 新区: the second suffix is a part of the first park, not a name
             if event_like and word.endswith(breaks):
                 break
-            after_name = j >= 1 and index.words[j - 1].endswith(self.org_suffixes)
-            if word == "及" and (cls == EntityClass.ENTERPRISE.value or after_name):
+            if word == "及" and (
+                cls == EntityClass.ENTERPRISE.value or (j >= 1 and index.words[j - 1].endswith(self.org_suffixes))
+            ):
                 # 清华大学及北京大学, 邮政局及邮政储蓄银行: two names; other names may hold 及
                 # (开发及产业化项目, 住宅研究会人居环境委员会 in 中国房地产及住宅研究会人居环境委员会)
                 break
