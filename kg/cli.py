@@ -389,6 +389,22 @@ def eval_relations(
     print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result))
 
 
+@eval_app.command("news")
+def eval_news(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL annotated to ANNOTATION.md (ids, entities, ties).")],
+    articles: Annotated[Optional[Path], typer.Option(help="JSONL with the articles the gold names (default: articles.jsonl beside GOLD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole result as JSON.")] = False,
+    show: Annotated[int, typer.Option(help="Print this many missed ties, false positives, missed entities and region errors.")] = 0,
+    resources: Annotated[Optional[Path], typer.Option(help="Resources directory (default: the shipped kg/resources).")] = None,
+) -> None:
+    """Entity recall, tie P/R/F1 (strict and undirected, per relation) and city-level region accuracy on real news."""
+    from kg.evaluate.news import evaluate, format_report
+
+    with _reported(ValueError, FileNotFoundError):
+        result = evaluate(gold, articles, resources=resources)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result, show=show))
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     """Run the CLI."""
     app()
