@@ -8,7 +8,7 @@ Usage::
 Data: ``train.txt`` minus its held-out tenth (``kg.evaluate.relations.read_finre(path, "dev")``) to fit;
 ``valid.txt`` to choose the regularisation strength and the decision thresholds. The held-out tenth of
 ``train.txt`` is never read. Each FinRE instance becomes one ordered pair (first name in the text, second
-name) labelled with our relation and its direction (:data:`kg.nlp.relations_pairclf.LABELS`); the two mirror
+name) labelled with our relation and its direction (:data:`kg.nlp.relations.pairclf.LABELS`); the two mirror
 instances of a pair (``持股``/``被持股``) are one example. The rules' decision on the pair is a feature.
 
 Needs scikit-learn (training only; the shipped model is read with numpy).
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.evaluate.relations import BOTH, FINRE_MAPPING, FORWARD, _spans, finre_instance, read_finre  # noqa: E402
 from kg.nlp.relations import RelationExtractor  # noqa: E402
-from kg.nlp.relations_pairclf import (  # noqa: E402
+from kg.nlp.relations.pairclf import (  # noqa: E402
     LABELS,
     PAIRCLF,
     combine,
@@ -103,7 +103,7 @@ def matrix(rows: list[dict], vocab: dict[str, int], idf: np.ndarray) -> sparse.c
 
 
 def decide(row: dict, probs: dict[str, float], thresholds: dict[str, float], veto: float, max_gap: int) -> str:
-    """The combined extractor's decision on one example (kg.nlp.relations_pairclf.combine)."""
+    """The combined extractor's decision on one example (kg.nlp.relations.pairclf.combine)."""
     return combine(row["cand"], probs, thresholds=thresholds, veto=veto, max_gap=max_gap, context=row["context"])
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from kg.evaluate.relations import evaluate, finre_instance
 from kg.nlp import extract_ties
-from kg.nlp import relations_pairclf as pairclf
+from kg.nlp.relations import pairclf
 from kg.nlp.relations import EXTRACTOR, RelationExtractor
-from kg.nlp.relations_pairclf import (
+from kg.nlp.relations.pairclf import (
     LABELS,
     MODEL_DIR,
     PAIRCLF,

@@ -31,9 +31,9 @@ def long_run():
 
 
 def test_relation_features_scan_a_bounded_number_of_mentions_per_pair(long_run, monkeypatch):
-    pairclf = pytest.importorskip("kg.nlp.relations_pairclf")
+    pairclf = pytest.importorskip("kg.nlp.relations.pairclf")
     if not hasattr(pairclf, "pair_features"):
-        pytest.skip("kg.nlp.relations_pairclf.pair_features is gone: the stage changed, re-check the bound")
+        pytest.skip("kg.nlp.relations.pairclf.pair_features is gone: the stage changed, re-check the bound")
     cleaned, mentions = long_run
     scanned = {"calls": 0, "mentions": 0}
     real = pairclf.pair_features

@@ -2,7 +2,7 @@
 
 FinRE (THUNLP, ACL 2019; Sina Finance news) gives ``head<TAB>tail<TAB>label<TAB>sentence`` with 44 labels.
 Each instance is run through the relation stage (by default
-:class:`kg.nlp.relations_pairclf.CombinedRelationExtractor`: rules plus pair classifier) with the two entities as
+:class:`kg.nlp.relations.pairclf.CombinedRelationExtractor`: rules plus pair classifier) with the two entities as
 the only mentions (both as organisations, as the dataset is meant to be used: the pair is given, the
 relation is to be found); the most confident non-negated tie between them is the prediction.
 
@@ -188,7 +188,7 @@ def evaluate(path: str | Path, fmt: str = "finre", *, part: str | None = None, e
     if fmt != "finre":
         raise ValueError(f"unknown relation dataset format {fmt!r} (supported: finre)")
     if extractor is None:
-        from kg.nlp.relations_pairclf import CombinedRelationExtractor
+        from kg.nlp.relations.pairclf import CombinedRelationExtractor
 
         extractor = CombinedRelationExtractor()
     instances = read_finre(path, part)

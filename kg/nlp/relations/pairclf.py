@@ -1,6 +1,6 @@
 """Statistical pair classifier for the relation stage, and the extractor combining it with the rules.
 
-The rule extractor (:class:`kg.nlp.relations.RelationExtractor`, ``kg.relations.trigger.v1``) reads ties
+The rule extractor (:class:`kg.nlp.relations.extractor.RelationExtractor`, ``kg.relations.trigger.v1``) reads ties
 from trigger words and frames. It is precise but misses ties the frames do not cover (``A公司已持有B
 公司股份``, ``A向B注资`` in unusual wording...). :class:`PairClassifier` (``kg.relations.pairclf.v1``) is a
 multinomial logistic regression, trained on FinRE (``scripts/train_relations.py``), that reads one *pair*
@@ -52,7 +52,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.nlp.relations import RelationExtractor, RelationResources, _date_for, _dates, _outermost, _same_actor
+from kg.nlp.relations.context import outermost, same_actor, tie_status
+from kg.nlp.relations.dates import date_for, sentence_dates
+from kg.nlp.relations.extractor import RelationExtractor
+from kg.nlp.relations.resources import RelationResources
 from kg.nlp.sentences import split_clauses, split_sentences
 from kg.types import CleanArticle, EntityClass, Mention, MentionTie, Relation, TieStatus
 
@@ -73,7 +76,7 @@ __all__ = [
 ]
 
 PAIRCLF = "kg.relations.pairclf.v1"
-MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "relation_model"
+MODEL_DIR = Path(__file__).resolve().parents[2] / "resources" / "relation_model"
 LABELS = ("none", "cooperatesWith", "investsIn>", "investsIn<", "subOrganizationOf>", "subOrganizationOf<")
 MARK_A, MARK_B = "Ⓐ", "Ⓑ"
 WINDOW = 40  # characters of context kept before the first and after the second name
@@ -278,7 +281,7 @@ def pair_candidates(clean: CleanArticle, mentions: Sequence[Mention], rule_ties:
     list of PairCandidate
     """
     text = clean.text
-    kept = _outermost(m for m in mentions if 0 <= m.start < m.end <= len(text))
+    kept = outermost(m for m in mentions if 0 <= m.start < m.end <= len(text))
     by_pair: dict[tuple[int, int], list[MentionTie]] = {}
     for tie in rule_ties:
         key = tuple(sorted((tie.subject.start, tie.object.start)))
@@ -296,7 +299,7 @@ def pair_candidates(clean: CleanArticle, mentions: Sequence[Mention], rule_ties:
                         break  # sorted by start: every later name is further away, and none is rule-tied
                     if (a.start, b.start) not in by_pair:
                         continue
-                if _same_actor(a, b):
+                if same_actor(a, b):
                     continue
                 ties = [t for t in by_pair.get((a.start, b.start), ()) if t.sentence_start == s]
                 live = [t for t in ties if t.status is not TieStatus.NEGATED]
@@ -373,7 +376,7 @@ class PairClassifier:
 
 
 class CombinedRelationExtractor:
-    """Rules plus pair classifier; same interface as :class:`kg.nlp.relations.RelationExtractor`.
+    """Rules plus pair classifier; same interface as :class:`kg.nlp.relations.extractor.RelationExtractor`.
 
     Parameters
     ----------
@@ -463,7 +466,7 @@ class CombinedRelationExtractor:
                 subject=subj, relation=rel, object=obj, sentence_start=cand.sentence_start, sentence_end=cand.sentence_end,
                 confidence=round(probs[label] * min(subj.confidence, obj.confidence) ** 0.5, 3), extractor=PAIRCLF,
                 status=status, trigger=None,
-                date=_date_for(_dates(text, cand.sentence_start, cand.sentence_end, year), b.start),
+                date=date_for(sentence_dates(text, cand.sentence_start, cand.sentence_end, year), b.start),
                 attrs={"probability": round(probs[label], 3)},
             )
             if key not in added or added[key].confidence < tie.confidence:
@@ -479,4 +482,4 @@ class CombinedRelationExtractor:
             if cs <= cand.first.start:
                 clause_start = cs
         until = min(cand.sentence_end, cand.second.end + 6)
-        return self.rules._status(text, clause_start, until, mentions)
+        return tie_status(self.rules.res, text, clause_start, until, mentions)

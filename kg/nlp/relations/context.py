@@ -1,0 +1,279 @@
+"""What the frames read: an article's mentions prepared once, and each sentence's clauses, groups and status.
+
+:class:`ArticleContext` holds what is computed once per article (the outermost mentions, which mention is
+glued to which, the home place, the year); :class:`SentenceContext` holds one sentence (its mentions,
+clauses, dates) and the grammar helpers the frames share (coordinated groups, whether a preposition
+governs a group, the subject opening a clause, the status of a trigger).  Both are plain objects built per
+call, so an extractor keeps no state between articles.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.nlp.relations.constants import MAX_COORD_GAP, NEGATION_WINDOW
+from kg.nlp.relations.dates import sentence_dates
+from kg.nlp.relations.resources import RelationResources
+from kg.nlp.sentences import split_clauses
+from kg.types import ORGANISATION_CLASSES, CleanArticle, EntityClass, Mention, TieStatus
+
+__all__ = ["Group", "ArticleContext", "SentenceContext", "outermost", "split_items", "same_actor", "home_place",
+           "trim_place", "tie_status"]
+
+_ADVERBIAL = re.compile(r"\d+年\d*月?\d*[日号]?|\d+月\d+[日号]|今年|去年|近年来|近年|目前|同时|此外|另外|其中|日前|近日"
+                        r"|[\d]+|[“”‘’\"'（）()\s]")
+
+
+@dataclass
+class Group:
+    """Coordinated mentions (``A、B和C``) standing in one syntactic slot."""
+
+    members: list[Mention]
+
+    @property
+    def start(self) -> int:
+        """Start of the first member."""
+        return self.members[0].start
+
+    @property
+    def end(self) -> int:
+        """End of the last member."""
+        return self.members[-1].end
+
+
+def outermost(mentions: Iterable[Mention]) -> list[Mention]:
+    """Drop mentions nested in (or overlapping) a longer one; keep text order."""
+    kept: list[Mention] = []
+    starts: list[int] = []  # sorted starts of kept (non-overlapping) spans
+    ends: list[int] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        i = bisect_left(starts, m.start)
+        if (i < len(starts) and starts[i] < m.end) or (i > 0 and ends[i - 1] > m.start):
+            continue
+        starts.insert(i, m.start)
+        ends.insert(i, m.end)
+        kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the items of a list ``X、Y和Z等`` in ``text[start:end]``.
+
+    Examples
+    --------
+    >>> text = "中科院、清华大学和北京大学等"
+    >>> [text[a:b] for a, b in split_items(text, 0, len(text))]
+    ['中科院', '清华大学', '北京大学']
+    """
+    body_end = end
+    stop = text.rfind("等", start, end)
+    if stop >= 0 and end - stop <= 3:
+        body_end = stop
+    spans, pos = [], start
+    for m in re.finditer(r"、|以及|和|及", text[start:body_end]):
+        spans.append((pos, start + m.start()))
+        pos = start + m.end()
+    spans.append((pos, body_end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def same_actor(a: Mention, b: Mention) -> bool:
+    """True when two mentions are the same span or name the same actor."""
+    return (a.start, a.end) == (b.start, b.end) or (a.canonical or a.text) == (b.canonical or b.text)
+
+
+def home_place(mentions: Sequence[Mention]) -> Mention | None:
+    """The place the article is about: the most often mentioned Place (first one on ties)."""
+    counts: dict[str, list] = {}
+    for m in mentions:
+        if m.cls is EntityClass.PLACE:
+            key = m.canonical or m.text
+            counts.setdefault(key, [0, m])[0] += 1
+    if not counts:
+        return None
+    return max(counts.values(), key=lambda c: c[0])[1]
+
+
+@dataclass
+class ArticleContext:
+    """An article's text and mentions, prepared once for every sentence of it."""
+
+    clean: CleanArticle
+    res: RelationResources
+    mentions: list[Mention]
+    glued: dict[int, int] = field(default_factory=dict)  # start of a mention -> start of the one glued before it
+    home: Mention | None = None
+    org_starts: frozenset[int] = frozenset()
+    year: str | None = None
+    preps: tuple[str, ...] = ()
+
+    @classmethod
+    def build(cls, clean: CleanArticle, mentions: Sequence[Mention], res: RelationResources) -> "ArticleContext":
+        """Outermost mentions (a place that swallowed a trigger trimmed first) and the per-article facts."""
+        text = clean.text
+        kept = outermost(trim_place(clean, m, res) for m in mentions if 0 <= m.start < m.end <= len(text))
+        ends = {m.end: m.start for m in kept}
+        date = clean.article.date
+        return cls(
+            clean=clean, res=res, mentions=kept,
+            glued={m.start: ends[m.start] for m in kept if m.start in ends},
+            home=home_place(kept),
+            org_starts=frozenset(m.start for m in kept if m.cls in ORGANISATION_CLASSES),
+            year=date[:4] if date and date[:4].isdigit() else None,
+            preps=tuple(sorted(res.words("preposition"), key=len, reverse=True)),
+        )
+
+    @property
+    def text(self) -> str:
+        """The clean text every offset indexes."""
+        return self.clean.text
+
+    def glued_start(self, start: int, floor: int = 0) -> int:
+        """Where the run of mentions glued before the one at ``start`` begins (北京|西城区), not before ``floor``."""
+        while (glued := self.glued.get(start)) is not None and glued >= floor:
+            start = glued
+        return start
+
+    def sentence(self, s: int, e: int) -> "SentenceContext":
+        """The context of the sentence ``text[s:e]``: its mentions (with anaphors, without place modifiers)."""
+        starts = [m.start for m in self.mentions]
+        lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+        ms = [m for m in self.mentions[lo:hi] if m.end <= e]
+        ms = self._with_anaphors(s, e, ms)
+        ms = [m for m in ms if not self._place_modifier(m, e)]
+        text = self.text
+        return SentenceContext(self, s, e, ms, split_clauses(text, s, e), sentence_dates(text, s, e, self.year))
+
+    def _with_anaphors(self, s: int, e: int, mentions: list[Mention]) -> list[Mention]:
+        """Add mentions for 我市/本市/该区… pointing at the article's home place."""
+        home = self.home
+        if home is None:
+            return mentions
+        extra = []
+        for word in self.res.words("anaphor"):
+            for match in re.finditer(re.escape(word), self.text[s:e]):
+                a, b = s + match.start(), s + match.end()
+                if any(m.start < b and a < m.end for m in mentions):
+                    continue
+                o0, o1 = self.clean.to_original(a, b)
+                extra.append(Mention(word, home.cls, a, b, o0, o1, source="anaphora", confidence=0.7,
+                                     canonical=home.canonical or home.text))
+        return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+    def _place_modifier(self, m: Mention, sentence_end: int) -> bool:
+        """A Place right before an organisation head (鞍山热能院, 京津高校院所) or glued to an organisation's
+        name (邢台 in 邢台河北省煤化工工程技术研究中心) only says where that is."""
+        if m.cls is not EntityClass.PLACE:
+            return False
+        if m.end in self.org_starts:
+            return True
+        after = self.text[m.end:min(sentence_end, m.end + 5)]
+        after = re.split(r"[，,。；;：:、和与及“”\s]", after, maxsplit=1)[0]
+        return any(after[i:].startswith(w) for w in self.res.words("org_head") for i in range(0, min(3, len(after))))
+
+
+def trim_place(clean: CleanArticle, m: Mention, res: RelationResources) -> Mention:
+    """A place name never ends in a trigger word: 北京西城区迁至 (a mention swallowing the verb) -> 北京西城区."""
+    if m.cls is not EntityClass.PLACE or res.trigger_regex is None:
+        return m
+    for word in res.triggers:
+        if len(m.text) > len(word) + 1 and m.text.endswith(word) and clean.text[m.start:m.end] == m.text:
+            end = m.end - len(word)
+            o0, o1 = clean.to_original(m.start, end)
+            return Mention(m.text[: -len(word)], m.cls, m.start, end, o0, o1, m.source, m.confidence, m.canonical,
+                           dict(m.attrs))
+    return m
+
+
+@dataclass
+class SentenceContext:
+    """One sentence: its mentions, clauses and dates, and the grammar helpers the frames share."""
+
+    article: ArticleContext
+    start: int
+    end: int
+    mentions: list[Mention]
+    clauses: list[tuple[int, int]]
+    dates: list[tuple[int, str, int]]
+
+    @property
+    def text(self) -> str:
+        """The clean text of the article (offsets are article offsets)."""
+        return self.article.text
+
+    @property
+    def res(self) -> RelationResources:
+        """The extractor's word lists."""
+        return self.article.res
+
+    def clause_mentions(self, cs: int, ce: int) -> list[Mention]:
+        """The sentence's mentions inside ``[cs, ce)``."""
+        return [m for m in self.mentions if m.start >= cs and m.end <= ce]
+
+    def groups(self, mentions: Sequence[Mention], partners: bool) -> list[Group]:
+        """Join mentions separated only by coordinators into groups (with 与/和 too when ``partners``)."""
+        text = self.text
+        coords = set(self.res.words("coordinator"))
+        if not partners:
+            coords -= self.res.words("partner")
+        groups: list[Group] = []
+        for m in sorted(mentions, key=lambda m: m.start):
+            if groups:
+                # a place glued before m and left out as its modifier (、邢台|河北省…中心) is part of m here
+                gap = text[groups[-1].end:self.article.glued_start(m.start, floor=groups[-1].end)]
+                short = gap.rstrip("等")
+                if short in coords or (
+                    0 < len(gap) <= MAX_COORD_GAP and gap[-1] in ("、",) and not re.search(r"[，,。；;：:的]", gap)
+                ):
+                    groups[-1].members.append(m)
+                    continue
+            groups.append(Group([m]))
+        return groups
+
+    def governed(self, clause_start: int, group: Group) -> bool:
+        """True when a preposition (在, 从, 与, 向…) stands right before the group: not a subject.
+
+        A mention glued to a previous one (北京|西城区) is governed when the first one is.
+        """
+        start = self.article.glued_start(group.start)
+        pre = self.text[max(clause_start, start - 4):start]
+        pre = re.sub(r"[\d年月日号]+$", "", pre)
+        return any(pre.endswith(p) for p in self.article.preps) or pre.endswith("作为")
+
+    def clause_subject(self, cs: int, cm: list[Mention]) -> Group | None:
+        """The group opening a clause (after a short adverbial such as 今年/5年来), if any."""
+        if not cm:
+            return None
+        first = self.groups(cm, partners=False)[0]
+        prefix = _ADVERBIAL.sub("", self.text[cs:first.start])
+        if not prefix and not self.governed(cs, first) and not self.text.startswith("的", first.end):
+            return first
+        return None
+
+    def status(self, window_start: int, trigger_start: int) -> TieStatus:
+        """The status of a trigger at ``trigger_start`` read from ``window_start`` (see :func:`tie_status`)."""
+        return tie_status(self.res, self.text, window_start, trigger_start, self.mentions)
+
+
+def tie_status(res: RelationResources, text: str, window_start: int, trigger_start: int,
+               mentions: Sequence[Mention] = ()) -> TieStatus:
+    """NEGATED / PLANNED when such a word stands between ``window_start`` and the trigger.
+
+    Names do not count towards the distance to the trigger; a negation counts within
+    :data:`~kg.nlp.relations.constants.NEGATION_WINDOW` characters of it, a plan word anywhere before it.
+    """
+    chars = list(text[window_start:trigger_start])
+    for m in mentions:
+        for i in range(max(m.start, window_start), min(m.end, trigger_start)):
+            chars[i - window_start] = ""
+    window = "".join(chars)
+    for ex in res.words("negation_exception"):
+        window = window.replace(ex, "□" * len(ex))
+    if any(w in window[-NEGATION_WINDOW:] for w in res.words("negation")):
+        return TieStatus.NEGATED
+    if any(w in window for w in res.words("planned")):
+        return TieStatus.PLANNED
+    return TieStatus.REPORTED

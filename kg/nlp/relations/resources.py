@@ -1,0 +1,185 @@
+"""The relation stage's editable word lists (``kg/resources/relations/*.tsv``), read when an extractor is built.
+
+* ``triggers.tsv``  trigger word -> relation, frame (a name in :data:`kg.nlp.relations.frames.FRAMES`),
+  direction and base confidence;
+* ``modifiers.tsv`` structure and status words by kind (negation, planned, preposition, coordinator...);
+* ``senses.tsv``    contexts in which a trigger word has another sense (学习贯彻 is not benchmarking);
+* ``titles.tsv``    position titles for ``holdsPosition``;
+* ``patterns.tsv``  whole-phrase regular expressions (研发在京津、智造在德州).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.region_tables import read_regions
+from kg.types import Relation
+
+__all__ = ["RESOURCE_DIR", "Trigger", "Pattern", "Sense", "RelationResources", "load_relation_resources", "read_tsv"]
+
+RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One row of ``triggers.tsv``."""
+
+    word: str
+    relation: Relation
+    frame: str
+    reverse: bool
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One row of ``patterns.tsv``: a regex with ``src``/``dst`` groups."""
+
+    name: str
+    relation: Relation
+    confidence: float
+    regex: re.Pattern
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One row of ``senses.tsv``: around ``trigger``, ``context`` (a regex over the text from a few characters
+    before to a few after the trigger) means the word is used in another sense."""
+
+    trigger: str
+    context: re.Pattern
+    note: str = ""
+
+
+@dataclass
+class RelationResources:
+    """Word lists of the extractor (see :func:`load_relation_resources`)."""
+
+    triggers: dict[str, list[Trigger]]
+    modifiers: dict[str, frozenset[str]]
+    titles: tuple[str, ...]
+    patterns: tuple[Pattern, ...]
+    senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict)
+    region_names: dict[str, str] = field(default_factory=dict)  # alias -> official name (for 京津 -> 京, 津)
+    trigger_regex: re.Pattern | None = None
+    title_regex: re.Pattern | None = None
+
+    def words(self, kind: str) -> frozenset[str]:
+        """Modifier words of one kind (``negation``, ``planned``, ``preposition``...)."""
+        return self.modifiers.get(kind, frozenset())
+
+    def other_sense(self, word: str, text: str, start: int, end: int) -> bool:
+        """True when the trigger ``word`` at ``text[start:end]`` is used in another sense (``senses.tsv``)."""
+        for sense in self.senses.get(word, ()):
+            window = text[max(0, start - 6):end + 6]
+            if sense.context.search(window):
+                return True
+        return False
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """Rows of a TSV with a header line; ``#`` lines are comments. Each row records ``__where__`` (file:line)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"relation resource missing: {path}")
+    with path.open(encoding="utf-8") as fh:
+        lines = [(i, line) for i, line in enumerate(fh, 1) if line.strip() and not line.startswith("#")]
+    if not lines:
+        return []
+    header = lines[0][1].rstrip("\n").split("\t")
+    rows = []
+    for lineno, line in lines[1:]:
+        cells = line.rstrip("\n").split("\t")
+        cells += [""] * (len(header) - len(cells))
+        row = dict(zip(header, cells))
+        row["__where__"] = f"{path}:{lineno}"
+        rows.append(row)
+    return rows
+
+
+def load_relation_resources(directory: str | Path | None = None) -> RelationResources:
+    """Read the extractor's word lists.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        The resources directory (holding ``relations/`` and ``regions.tsv``); defaults to ``kg/resources``.
+
+    Returns
+    -------
+    RelationResources
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        When a file is missing or a row is malformed (the message names file and line).
+    """
+    from kg.nlp.relations.frames import FRAMES
+
+    base = Path(directory) if directory is not None else RESOURCE_DIR
+    rel_dir = base / "relations"
+    triggers: dict[str, list[Trigger]] = {}
+    for row in read_tsv(rel_dir / "triggers.tsv"):
+        try:
+            trig = Trigger(
+                word=row["trigger"].strip(),
+                relation=Relation(row["relation"].strip()),
+                frame=row["frame"].strip(),
+                reverse=row["direction"].strip() == "reverse",
+                confidence=float(row["confidence"]),
+            )
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{row['__where__']}: bad trigger row: {exc}") from exc
+        if trig.frame not in FRAMES:
+            raise ValueError(f"{row['__where__']}: unknown frame {trig.frame!r} (known: {', '.join(FRAMES)})")
+        triggers.setdefault(trig.word, []).append(trig)
+    order = list(FRAMES)
+    for word in triggers:
+        triggers[word].sort(key=lambda t: order.index(t.frame))
+
+    modifiers: dict[str, set[str]] = {}
+    for row in read_tsv(rel_dir / "modifiers.tsv"):
+        modifiers.setdefault(row["kind"].strip(), set()).add(row["word"].strip())
+
+    titles = tuple(sorted({r["title"].strip() for r in read_tsv(rel_dir / "titles.tsv") if r["title"].strip()},
+                          key=len, reverse=True))
+
+    patterns = []
+    for row in read_tsv(rel_dir / "patterns.tsv"):
+        try:
+            patterns.append(Pattern(row["name"], Relation(row["relation"]), float(row["confidence"]), re.compile(row["regex"])))
+        except (KeyError, ValueError, re.error) as exc:
+            raise ValueError(f"{row['__where__']}: bad pattern row: {exc}") from exc
+
+    senses: dict[str, list[Sense]] = {}
+    if (rel_dir / "senses.tsv").is_file():
+        for row in read_tsv(rel_dir / "senses.tsv"):
+            try:
+                sense = Sense(row["trigger"].strip(), re.compile(row["context"]), row.get("note", ""))
+            except (KeyError, re.error) as exc:
+                raise ValueError(f"{row['__where__']}: bad sense row: {exc}") from exc
+            senses.setdefault(sense.trigger, []).append(sense)
+
+    region_names: dict[str, str] = {}
+    regions = base / "regions.tsv"
+    if regions.is_file():
+        for region in read_regions(regions, []):
+            for alias in (region.name, *region.aliases):
+                if region.level in ("province", "city") or len(alias) >= 2:
+                    region_names.setdefault(alias, region.name)
+
+    res = RelationResources(
+        triggers=triggers,
+        modifiers={k: frozenset(v) for k, v in modifiers.items()},
+        titles=titles,
+        patterns=tuple(patterns),
+        senses={k: tuple(v) for k, v in senses.items()},
+        region_names=region_names,
+    )
+    words = sorted(triggers, key=len, reverse=True)
+    res.trigger_regex = re.compile("|".join(map(re.escape, words))) if words else None
+    title_alt = "|".join(map(re.escape, titles))
+    # a run of titles, each optionally preceded by a short unit name: 党工委委员、管委会总工程师
+    res.title_regex = re.compile(rf"(?:[^\s，,。；;：:、“”\"（）()]{{0,6}}?(?:{title_alt})、?)+$") if titles else None
+    return res

@@ -1,0 +1,46 @@
+"""Which classes each relation accepts, and the orientation of locatedIn / hosts by type."""
+
+from __future__ import annotations
+
+from kg.types import ORGANISATION_CLASSES, EntityClass, Mention, Relation
+
+__all__ = ["PLACE_LIKE", "ACTORS", "SIGNATURES", "fits", "orient"]
+
+PLACE_LIKE = frozenset({EntityClass.PLACE, EntityClass.PARK})
+ACTORS = ORGANISATION_CLASSES | PLACE_LIKE
+#: (subject classes, object classes) each relation accepts
+SIGNATURES: dict[Relation, tuple[frozenset, frozenset]] = {
+    Relation.COOPERATES_WITH: (ACTORS, ACTORS),
+    Relation.LOCATED_IN: (ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}, PLACE_LIKE),
+    Relation.HOSTS: (PLACE_LIKE, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
+    Relation.RELOCATED_TO: (ORGANISATION_CLASSES | {EntityClass.PROJECT}, PLACE_LIKE),
+    Relation.INVESTS_IN: (ORGANISATION_CLASSES | {EntityClass.PARK}, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
+    Relation.TRANSFERS_TECHNOLOGY_TO: (ACTORS, ACTORS),
+    Relation.SUPPLIES_TO: (ACTORS, ACTORS),
+    Relation.SUB_ORGANIZATION_OF: (ORGANISATION_CLASSES, ORGANISATION_CLASSES),
+    Relation.PARTICIPATES_IN: (ACTORS | {EntityClass.PERSON}, frozenset({EntityClass.EVENT, EntityClass.PROJECT})),
+    Relation.VISITS: (ACTORS | {EntityClass.PERSON}, ACTORS),
+    Relation.BENCHMARKS_AGAINST: (ACTORS, ACTORS),
+    Relation.HOLDS_POSITION: (frozenset({EntityClass.PERSON}), ACTORS),
+}
+
+
+def fits(rel: Relation, subj: Mention, obj: Mention) -> bool:
+    """True when ``rel`` accepts a subject of ``subj``'s class and an object of ``obj``'s.
+
+    Two places never "cooperate" through a slogan (对接京津冀、鲁北…) unless a frame says so explicitly.
+    """
+    sig = SIGNATURES.get(rel)
+    if rel is Relation.COOPERATES_WITH and subj.cls is EntityClass.PLACE and obj.cls is EntityClass.PLACE:
+        return False
+    return sig is None or (subj.cls in sig[0] and obj.cls in sig[1])
+
+
+def orient(subj: Mention, rel: Relation, obj: Mention) -> tuple[Mention, Relation, Mention]:
+    """locatedIn/hosts follow the types: an organisation is locatedIn a place, a place hosts it."""
+    if rel in (Relation.LOCATED_IN, Relation.HOSTS):
+        if subj.cls in PLACE_LIKE and obj.cls not in PLACE_LIKE:
+            return subj, Relation.HOSTS, obj
+        if subj.cls not in PLACE_LIKE and obj.cls in PLACE_LIKE:
+            return subj, Relation.LOCATED_IN, obj
+    return subj, rel, obj
