@@ -193,8 +193,13 @@ def test_relations_supplies_to_and_sub_organization():
     }
 
 
+def test_relations_place_slogan_is_no_tie():
+    # ANNOTATION.md: "北京研发、天津制造" is a tie only when a concrete flow between named places is stated
+    assert run("形成了“研发在京津、智造在德州”的科技协作模式。", []) == []
+
+
 def test_relations_technology_transfer_pattern_reads_region_abbreviations():
-    text = "形成了“研发在京津、智造在德州”的科技协作模式。"
+    text = "京津的科研成果在德州转化。"
     ties = run(text, [])
     got = {(t.subject.canonical, t.relation.value, t.object.canonical) for t in ties}
     assert got == {("北京市", "transfersTechnologyTo", "德州市"), ("天津市", "transfersTechnologyTo", "德州市")}

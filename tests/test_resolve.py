@@ -48,7 +48,10 @@ SEED_SPEC = [
 
 
 def by_name(extraction):
-    return {e.name: e for e in extraction.entities}
+    """Entities by name, and by alias where no entity has that name (a registry body is named officially)."""
+    out = {a: e for e in extraction.entities for a in e.aliases}
+    out.update({e.name: e for e in extraction.entities})
+    return out
 
 
 def test_resolve_short_forms_merge_and_parent_stays_distinct():
@@ -57,7 +60,6 @@ def test_resolve_short_forms_merge_and_parent_stays_distinct():
     firm = ents["山东有研半导体材料有限公司"]
     assert {"山东有研半导体", "有研半导体"} <= firm.aliases
     assert "有研集团" in ents and ents["有研集团"].key != firm.key
-    assert ents["德州天衢新区"].aliases >= {"天衢新区"}
     sub = [t for t in ex.ties if t.relation is Relation.SUB_ORGANIZATION_OF]
     assert [(t.subject.key, t.object.key) for t in sub] == [(firm.key, ents["有研集团"].key)]
 
@@ -83,17 +85,31 @@ def test_resolve_parent_sharing_its_subsidiarys_brand_stays_apart():
         ("南京红宝丽新材料有限公司", Relation.SUB_ORGANIZATION_OF, "红宝丽")]
     alone = by_name(resolve(Resolver(), "南京红宝丽新材料有限公司获得认定。红宝丽发展很快。",
                             [("南京红宝丽新材料有限公司", E.ENTERPRISE), ("红宝丽", E.ENTERPRISE)]))
-    assert set(alone) == {"南京红宝丽新材料有限公司"}
+    assert {e.name for e in alone.values()} == {"南京红宝丽新材料有限公司"}
+
+
+def test_resolve_registry_park_takes_its_official_name_forms_and_region():
+    ents = by_name(resolve(Resolver(), "长治高新区引进了一批企业。", [("长治高新区", E.PARK)]))
+    park = ents["长治高新区"]
+    assert park.name == "长治高新技术产业开发区" and park.region == "140400"
+    assert park.attrs["region_source"] == "registry" and "长治高新区" in park.aliases
+
+
+def test_resolve_registry_body_is_placed_at_its_seat_not_the_articles_place():
+    text = "定州很好。定州发展快。中国科学院自动化研究所与定州合作。"
+    ents = by_name(resolve(Resolver(), text, [("定州", E.PLACE), ("中国科学院自动化研究所", E.RESEARCH_INSTITUTE)]))
+    assert ents["中国科学院自动化研究所"].region.startswith("11")
+    assert ents["中国科学院自动化研究所"].attrs["region_source"] == "registry"
 
 
 def test_resolve_regions_from_name_park_table_and_ties():
     ents = by_name(resolve(Resolver(), SEED_LIKE, SEED_SPEC))
-    assert ents["德州天衢新区"].region == "371400"  # park table
+    assert ents["德州天衢新区"].region == "371400"  # the place in its name
     assert ents["西城区"].region == "110102" and ents["西城区"].key == "place-110102"
     assert ents["德州市"].key == "place-371400"
     # name says 山东 (370000); the relocation to 德州天衢新区 is more specific
     assert ents["山东有研半导体材料有限公司"].region == "371400"
-    assert ents["山东有研半导体材料有限公司"].attrs["region_source"] == "tie"
+    assert ents["山东有研半导体材料有限公司"].attrs["region_source"] == "text"
 
 
 def test_resolve_region_from_name_prefix_chain():

@@ -54,6 +54,7 @@ from kg.nlp.components import mention_resolver as _mention_resolver  # noqa: F40
 from kg.nlp.components import name_grammar as _name_grammar  # noqa: F401
 from kg.nlp.components.lexicons import load_lexicons
 from kg.nlp.components.mention_resolver import MENTIONS_KEY
+from kg.registries import read_registries
 from kg.nlp.tokenizer import JiebaTokenizer, doc_text, load_jieba_tags, make_jieba
 from kg.types import CleanArticle, EntityClass, Mention
 
@@ -99,7 +100,7 @@ def load_nlp(resources=None, *, statistical: bool = True, models=None) -> Langua
     lexicon_dir = root / "lexicons"
     if not lexicon_dir.is_dir():
         raise FileNotFoundError(f"NER lexicons not found: {lexicon_dir} is not a directory")
-    lexicons = load_lexicons(lexicon_dir)
+    lexicons = load_lexicons(lexicon_dir, read_registries(root))
     tags = load_jieba_tags(lexicons.user_words())
     nlp = spacy.blank("zh")
     segmenter = make_jieba(lexicons.user_words())

@@ -3,8 +3,9 @@
 Data (read when a :class:`RegionTable` is built, never at import):
 
 * ``kg/resources/regions.tsv``  ``code  name  aliases  level  parent`` (made by ``scripts/make_regions_tsv.py``);
-* ``kg/resources/parks.tsv``    ``name  aliases  region  kind  note``: parks, zones and new areas that are not
-  GB/T 2260 units (德州天衢新区 -> 371400);
+* ``kg/resources/registries/*.tsv``  the Park rows of the registries (national high-tech zones, development
+  zones, new areas, free-trade zones ...: not GB/T 2260 units) with the region containing each, and an
+  optional ``kg/resources/parks.tsv`` (``name  aliases  region  kind  note``) of further parks;
 * ``kg/resources/region_groups.tsv``  ``group  member  note`` (京津冀 = 110000, 120000, 130000); a member stands
   for itself and every region under it;
 * ``kg/resources/resolve/region_prefix_exceptions.tsv``  name beginnings that look like a region but are not
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.region_tables import RegionRow, read_region_groups, read_regions
+from kg.registries import read_registries
 
 __all__ = ["Region", "Park", "RegionTable", "normalise_name"]
 
@@ -120,6 +122,9 @@ class RegionTable:
 
         self.parks: dict[str, Park] = {}
         self._park_by_name: dict[str, Park] = {}
+        for row in read_registries(base):
+            if row.cls == "Park" and row.region in self.regions:
+                self._add_park(Park(row.name, row.aliases, row.region, row.kind))
         path = base / "parks.tsv"
         if path.is_file():
             for lineno, cells in _rows(path):
@@ -127,10 +132,7 @@ class RegionTable:
                 name, aliases, region = cells[0], cells[1], cells[2]
                 if region not in self.regions:
                     raise ValueError(f"{path}:{lineno}: park {name!r} has unknown region code {region!r}")
-                park = Park(name, tuple(a for a in aliases.split("|") if a), region, cells[3])
-                self.parks[name] = park
-                for alias in (name, *park.aliases):
-                    self._park_by_name.setdefault(normalise_name(alias), park)
+                self._add_park(Park(name, tuple(a for a in aliases.split("|") if a), region, cells[3]))
 
         self.groups: dict[str, set[str]] = {}
         path = base / "region_groups.tsv"
@@ -147,6 +149,11 @@ class RegionTable:
         self._region_in_name_cache: dict[str, str | None] = {}
         self._max_prefix = max((len(n) for n in self._prefix_names), default=0)
         self._prefix_set = set(self._prefix_names)
+
+    def _add_park(self, park: Park) -> None:
+        self.parks[park.name] = park
+        for alias in (park.name, *park.aliases):
+            self._park_by_name.setdefault(normalise_name(alias), park)
 
     # ------------------------------------------------------------- lookups
     def __contains__(self, code: str) -> bool:

@@ -21,7 +21,10 @@ Within an article, matches 2 and 3 need the two names' region prefixes to agree 
 ties: in 红宝丽子公司南京红宝丽新材料有限公司, 红宝丽 is the parent, not the subsidiary's short form.
 
 Places are keyed by region: ``place-<GB/T 2260 code>`` (``德州``, ``德州市``, ``我市`` in a 德州 article ->
-``place-371400``). Parks from ``parks.tsv`` take the park's official name (天衢新区 -> 德州天衢新区).
+``place-371400``); a place entity also answers to the region's other names (杭州市: 杭州). Bodies of the
+registries (``kg/resources/registries/``: parks, universities, institutes, central enterprises, government
+bodies, platforms) take their official name and every registered form as aliases (长治高新区 ->
+长治高新技术产业开发区; 北大 -> 北京大学).
 
 Keys
 ----
@@ -33,13 +36,13 @@ rebuilding the store does not rename anything and the store holds one label and 
 
 Regions
 -------
-The region of an entity is, in order: the region its name starts with (``region_in_name``) or the
-park's region, made more specific by a ``locatedIn``/``hosts``/``relocatedTo`` tie of the article
-when the tie's region lies inside it (a tie wins outright when the name has no region);
-``known_organisations.tsv``; else, for every class but University, Person, Event and Place,
-the article's *home place* (its most mentioned Place) as a low-confidence fallback
-(universities excepted: those named in a local article are mostly elsewhere).
-``Entity.attrs["region_source"]`` says which (``name``, ``park``, ``tie``, ``known``, ``article``).
+The region of an entity is, in order: the region its name starts with (``region_in_name``) or its
+registry row's seat when that lies inside it, made more specific by a ``locatedIn``/``hosts``/``relocatedTo``
+tie of the article when the tie's region lies inside it (a tie wins outright when the name has no region);
+else, for every class but University, Person, Event and Place, the article's *home place* (its most
+mentioned Place) as a low-confidence fallback (universities excepted: those named in a local article are
+mostly elsewhere). ``Entity.attrs["region_source"]`` says which: ``name`` (a place inside the name),
+``registry`` (a registry row), ``text`` (a tie of the article's text), ``article`` (the article's place: a guess).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from kg.registries import RegistryRow, read_registries
 from kg.resolve.regions import RESOURCE_DIR, RegionTable, _rows, normalise_name
 from kg.types import (
     ORGANISATION_CLASSES,
@@ -118,18 +122,23 @@ class Resolver:
         self.descriptors = sorted(self._column(base / "resolve" / "descriptors.tsv"), key=len, reverse=True)
         self.institution_heads = tuple(self._column(base / "resolve" / "institution_heads.tsv"))
         self.known_regions: dict[str, str] = {}
-        for _, cells in self._rows_of(base / "resolve" / "known_organisations.tsv"):
-            if len(cells) >= 2 and cells[1] in self.regions:
-                self.known_regions[normalise_name(cells[0])] = cells[1]
+        # registry bodies by every form of their name (a form two bodies share is left out)
+        self.registry: dict[str, RegistryRow] = {}
+        shared: set[str] = set()
+        for row in read_registries(base):
+            for form in {normalise_name(n) for n in (row.name, *row.aliases)}:
+                if form in self.registry and self.registry[form].name != row.name:
+                    shared.add(form)
+                self.registry.setdefault(form, row)
+        for form in shared:
+            del self.registry[form]
+        for form, row in self.registry.items():
+            if row.region in self.regions:
+                self.known_regions[form] = row.region
         self.short_forms: dict[str, str] = {}
         for _, cells in self._rows_of(base / "lexicons" / "short_forms.tsv", header=False):
             if len(cells) >= 2 and cells[0] != "short":
                 self.short_forms[normalise_name(cells[0])] = normalise_name(cells[1])
-        self.known_parents: list[tuple[str, str]] = [
-            (normalise_name(c[0]), normalise_name(c[1]))
-            for _, c in self._rows_of(base / "resolve" / "known_parents.tsv")
-            if len(c) >= 2 and c[0] and c[1]
-        ]
         self._by_key: dict[str, Entity] = {}
         self._core_cache: dict[str, str] = {}
         self._names: dict[tuple[str, str], str] = {}  # (family, normalised name) -> key
@@ -288,7 +297,7 @@ class Resolver:
         for key, info in fresh.items():
             self._commit(key, info, home)
         touched = {key_of[m] for m in all_mentions}
-        out_ties = self._ties(clean, ties, key_of) + self._known_parent_ties(clean, all_mentions, key_of)
+        out_ties = self._ties(clean, ties, key_of)
         entities = tuple(self._by_key[k] for k in sorted(touched))
         return Extraction(article=article, entities=entities, ties=out_ties, mentions=tuple(mentions))
 
@@ -337,17 +346,23 @@ class Resolver:
         elif m.cls is EntityClass.PARK:
             park = self.regions.park(name)
             if park is not None:
-                display, region, source = normalise_name(park.name), park.region, "park"
+                display, region, source = normalise_name(park.name), park.region, "registry"
             else:
                 region = self.regions.code_for(name) or self.regions.region_in_name(name)
                 source = "name" if region else None
         else:
             region = self.regions.region_in_name(name)
             source = "name" if region else None
+            row = self.registry.get(name) or self.registry.get(self.short_forms.get(name, ""))
+            if row is not None and _family(EntityClass(row.cls)) == fam:
+                display = normalise_name(row.name)  # the official name: one entity whatever form an article uses
             known = self.known_regions.get(name) or self.known_regions.get(self.short_forms.get(name, ""))
             if known and (region is None or self.regions.is_within(known, region)):
-                region, source = known, "known"
-        key = self._find(fam, normalise_name(display)) if m.cls is not EntityClass.PLACE or not region else None
+                region, source = known, "registry"
+        key = None
+        if m.cls is not EntityClass.PLACE or not region:
+            # the name the article writes first (a known entity may carry it), then the official one
+            key = self._find(fam, name) or (self._find(fam, normalise_name(display)) if display != name else None)
         if key is None and m.cls is EntityClass.PLACE and region:
             key = entity_key(display, m.cls, region)
         if key is None or key in not_keys:
@@ -406,13 +421,18 @@ class Resolver:
                 info = fresh[tkey]
                 current = info["region"]
                 if current is None or info["source"] == "article" or self.regions.is_within(where, current) or (
-                    relation is Relation.RELOCATED_TO and info["source"] == "tie"
+                    relation is Relation.RELOCATED_TO and info["source"] == "text"
                 ):
-                    info["region"], info["source"] = where, "tie"
+                    info["region"], info["source"] = where, "text"
 
     def _commit(self, key: str, info: dict, home: str | None) -> None:
         """Create or update the entity ``key`` from what this article said about it."""
         names = {n for n in info["names"] if n}
+        row = self.registry.get(info["display"])
+        if row is not None and info["cls"] is not EntityClass.PLACE:
+            names |= {normalise_name(n) for n in (row.name, *row.aliases)}  # its known forms, for search and matching
+        elif info["cls"] is EntityClass.PLACE and key.startswith("place-") and (region := self.regions.region(key[6:])):
+            names |= {normalise_name(n) for n in (region.name, *region.aliases) if len(n) >= 2}
         old = self._by_key.get(key)
         if old is not None:
             region = old.region
@@ -433,46 +453,13 @@ class Resolver:
             if region is None:
                 known = next((self.known_regions[n] for n in sorted(names) if n in self.known_regions), None)
                 if known:
-                    region, source = known, "known"
+                    region, source = known, "registry"
                 elif info["cls"] in FALLBACK_CLASSES and home:
                     region, source = home, "article"
             attrs = {"region_source": source} if region else {}
             entity = Entity(key=key, name=canonical, cls=info["cls"], aliases=frozenset(names - {canonical}),
                             region=region, attrs=attrs)
         self._remember(entity)
-
-    def _known_parent_ties(self, clean: CleanArticle, mentions: list[Mention], key_of: dict[Mention, str]) -> tuple[Tie, ...]:
-        """subOrganizationOf ties from ``known_parents.tsv`` between entities both named in the article."""
-        from kg.nlp.sentences import split_sentences
-
-        if not self.known_parents:
-            return ()
-        by_key: dict[str, list[Mention]] = {}
-        for m in mentions:
-            by_key.setdefault(key_of[m], []).append(m)
-        out = []
-        sentences = split_sentences(clean.text)
-        for child, parent in self.known_parents:
-            c_key, p_key = self._find("org", child), self._find("org", parent)
-            if not c_key or not p_key or c_key == p_key or c_key not in by_key or p_key not in by_key:
-                continue
-            c_spans = [(m.start, m.end) for m in by_key[c_key]]
-            p_spans = [(m.start, m.end) for m in by_key[p_key]]
-
-            def names(spans, s, e):
-                return any(s <= a and b <= e for a, b in spans)
-
-            both = [(s, e) for s, e in sentences if names(c_spans, s, e) and names(p_spans, s, e)]
-            alone = [(s, e) for s, e in sentences if names(c_spans, s, e)]
-            if not (both or alone):
-                continue
-            s, e = (both or alone)[0]
-            o0, o1 = clean.to_original(s, e)
-            evidence = Evidence(clean.article.id, clean.article.text[o0:o1], o0, o1, clean.article.date,
-                                0.6, "kg.resolve.known_parents.v1", None)
-            out.append(Tie(self._by_key[c_key], Relation.SUB_ORGANIZATION_OF, self._by_key[p_key], evidence,
-                           attrs={"source": "kg/resources/resolve/known_parents.tsv"}))
-        return tuple(out)
 
     def _ties(self, clean: CleanArticle, ties: list[MentionTie], key_of: dict[Mention, str]) -> tuple[Tie, ...]:
         article = clean.article

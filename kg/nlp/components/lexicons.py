@@ -228,13 +228,17 @@ class Lexicons:
                 yield place, None, "ns"
 
 
-def load_lexicons(directory: Path) -> Lexicons:
+def load_lexicons(directory: Path, registries=()) -> Lexicons:
     """Read all lexicon files under ``directory`` (missing files give empty tables and a warning).
 
     Parameters
     ----------
     directory : pathlib.Path
         Usually ``kg/resources/lexicons``.
+    registries : iterable of kg.registries.RegistryRow, optional
+        Rows of the registries of real-world bodies: each name joins the gazetteer with its class, each
+        alias the short forms (pointing at the name), unless the hand-kept lexicons already say otherwise
+        or the alias is a place name.
 
     Returns
     -------
@@ -296,4 +300,19 @@ def load_lexicons(directory: Path) -> Lexicons:
     ):
         if p := path_of(name):
             target.update(cols[0] for _n, cols in read_tsv(p, 1))
+    _add_registries(lex, registries)
     return lex
+
+
+def _add_registries(lex: Lexicons, rows) -> None:
+    """Registry names into the gazetteer, their aliases into the short forms (hand-kept rows win)."""
+    rows = list(rows)
+    for row in rows:
+        cls = EntityClass(row.cls)
+        lex.gazetteer.setdefault(row.name, cls)
+    for row in rows:
+        cls = EntityClass(row.cls)
+        for alias in row.aliases:
+            if len(alias) < 2 or alias in lex.places or alias in lex.generic or alias in lex.gazetteer:
+                continue
+            lex.short_forms.setdefault(alias, (row.name, cls))

@@ -81,8 +81,11 @@ def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def same_actor(a: Mention, b: Mention) -> bool:
-    """True when two mentions are the same span or name the same actor."""
-    return (a.start, a.end) == (b.start, b.end) or (a.canonical or a.text) == (b.canonical or b.text)
+    """True when two mentions are the same span of the same name, or name the same actor.
+
+    (A parent read from a registry sits on its unit's span under another name: not the same actor.)
+    """
+    return (a.start, a.end, a.text) == (b.start, b.end, b.text) or (a.canonical or a.text) == (b.canonical or b.text)
 
 
 def home_place(mentions: Sequence[Mention]) -> Mention | None:
@@ -109,6 +112,7 @@ class ArticleContext:
     org_starts: frozenset[int] = frozenset()
     year: str | None = None
     preps: tuple[str, ...] = ()
+    _orgs_by_length: list[Mention] = field(default_factory=list)
 
     @classmethod
     def build(cls, clean: CleanArticle, mentions: Sequence[Mention], res: RelationResources) -> "ArticleContext":
@@ -124,7 +128,42 @@ class ArticleContext:
             org_starts=frozenset(m.start for m in kept if m.cls in ORGANISATION_CLASSES),
             year=date[:4] if date and date[:4].isdigit() else None,
             preps=tuple(sorted(res.words("preposition"), key=len, reverse=True)),
+            _orgs_by_length=sorted((m for m in kept if m.cls in ORGANISATION_CLASSES),
+                                   key=lambda m: len(m.text), reverse=True),
         )
+
+    def registry_parent(self, m: Mention) -> Mention | None:
+        """The parent a registry gives for ``m``'s body, as a mention on ``m``'s span (source ``registry``), when
+        the name the article writes shows it (中科院长春光机所, 国务院新闻办公室; not 退役军人事务部 -> 国务院)."""
+        found = self.res.parents.get(m.canonical or m.text) or self.res.parents.get(m.text)
+        if found is None:
+            return None
+        name, cls = found
+        if not any(form in m.text for form in self.res.forms.get(name, (name,)) if len(form) >= 2):
+            return None
+        return Mention(name, cls, m.start, m.end, m.orig_start, m.orig_end, source="registry",
+                       confidence=m.confidence, canonical=name)
+
+    def name_parent(self, m: Mention) -> Mention | None:
+        """The article's organisation whose name ``m``'s name begins with (after place prefixes), if ``m`` is its unit.
+
+        The longest such name wins; a rest that only repeats a type, legal form or descriptor
+        (清华 / 清华大学) makes the two one actor, not a unit and its parent.
+        """
+        names = [m.text]
+        stripped = self.res.strip_places(m.text)
+        if stripped != m.text:
+            names.append(stripped)
+        for parent in self._orgs_by_length:
+            p = parent.text
+            if len(p) < 2 or len(p) >= len(m.text) or same_actor(parent, m):
+                continue
+            if m.canonical and parent.canonical and m.canonical == parent.canonical:
+                continue
+            for name in names:
+                if name.startswith(p) and len(name) > len(p) and not self.res.same_actor_rest(name[len(p):]):
+                    return parent
+        return None
 
     @property
     def text(self) -> str:

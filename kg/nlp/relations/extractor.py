@@ -13,6 +13,7 @@ from kg.nlp.relations.dates import date_for
 from kg.nlp.relations.frames import FRAMES, Hit
 from kg.nlp.relations.resources import RelationResources, load_relation_resources
 from kg.nlp.relations.signatures import ACTORS, fits, orient
+from kg.nlp.relations.structure import RULES
 from kg.nlp.sentences import split_sentences
 from kg.types import CleanArticle, EntityClass, Mention, MentionTie, Relation, TieStatus
 
@@ -73,19 +74,40 @@ class RelationExtractor:
         out = self._pattern_ties(ctx)
         out += self._position_ties(ctx)
         out += self._trigger_ties(ctx)
+        out += self._structure_ties(ctx)
+        return out
+
+    def _structure_ties(self, ctx: SentenceContext) -> list[MentionTie]:
+        """Ties of the structural rules (:data:`kg.nlp.relations.structure.RULES`)."""
+        out = []
+        for rule in RULES.values():
+            for c in rule.read(ctx):
+                if c.window is not None:
+                    window_start, window_end = c.window
+                else:
+                    window_start = next((cs for cs, ce in ctx.clauses if cs <= c.position < ce), ctx.start)
+                    window_end = c.position
+                tie = self._tie(ctx, c.subject, c.relation, c.object, c.confidence, c.cue or None, c.position,
+                                window_start, {"rule": rule.registry_name}, status_end=window_end)
+                if tie:
+                    out.append(tie)
         return out
 
     def _tie(self, ctx: SentenceContext, subj: Mention, rel: Relation, obj: Mention, conf: float, trigger: str | None,
-             pos: int, clause_start: int, attrs=None, *, check: bool = True, after: int | None = None) -> MentionTie | None:
-        """A tie of the sentence (oriented, type-checked, with status, date and confidence), or None."""
+             pos: int, clause_start: int, attrs=None, *, status_end: int | None = None) -> MentionTie | None:
+        """A tie of the sentence (oriented, type-checked, with status, date and confidence), or None.
+
+        The status is read from ``clause_start`` to the trigger at ``pos`` (or to ``status_end``).
+        """
         subj, rel, obj = orient(subj, rel, obj)
-        if check and not fits(rel, subj, obj):
+        if not fits(rel, subj, obj):
             return None
         conf *= min(subj.confidence, obj.confidence) ** 0.5
         return MentionTie(
             subject=subj, relation=rel, object=obj, sentence_start=ctx.start, sentence_end=ctx.end,
-            confidence=round(min(conf, 1.0), 3), extractor=EXTRACTOR, status=ctx.status(clause_start, pos),
-            trigger=trigger, date=date_for(ctx.dates, pos) if after is None else date_for(ctx.dates, pos, after=after),
+            confidence=round(min(conf, 1.0), 3), extractor=EXTRACTOR,
+            status=ctx.status(clause_start, pos if status_end is None else status_end),
+            trigger=trigger, date=date_for(ctx.dates, pos),
             attrs=dict(attrs or {}),
         )
 

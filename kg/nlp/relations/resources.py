@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.region_tables import read_regions
-from kg.types import Relation
+from kg.registries import read_registries
+from kg.types import EntityClass, Relation
 
 __all__ = ["RESOURCE_DIR", "Trigger", "Pattern", "Sense", "RelationResources", "load_relation_resources", "read_tsv"]
 
@@ -62,6 +63,8 @@ class RelationResources:
     titles: tuple[str, ...]
     patterns: tuple[Pattern, ...]
     senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict)
+    parents: dict[str, tuple[str, EntityClass]] = field(default_factory=dict)  # registry: name or alias -> parent
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # registry: name -> every form of it
     region_names: dict[str, str] = field(default_factory=dict)  # alias -> official name (for 京津 -> 京, 津)
     trigger_regex: re.Pattern | None = None
     title_regex: re.Pattern | None = None
@@ -69,6 +72,33 @@ class RelationResources:
     def words(self, kind: str) -> frozenset[str]:
         """Modifier words of one kind (``negation``, ``planned``, ``preposition``...)."""
         return self.modifiers.get(kind, frozenset())
+
+    def same_actor_rest(self, rest: str) -> bool:
+        """True when ``rest`` (what a longer name adds to a shorter one) only repeats type, legal form or
+        descriptor words (有限公司, 集团, 科技, 大学): the two names are one actor.
+
+        Examples
+        --------
+        >>> res = RelationResources({}, {"same_actor_rest": frozenset({"大学", "有限公司", "集团"})}, (), ())
+        >>> res.same_actor_rest("集团有限公司"), res.same_actor_rest("通州院区")
+        (True, False)
+        """
+        words = sorted(self.words("same_actor_rest"), key=len, reverse=True)
+        while rest:
+            word = next((w for w in words if rest.startswith(w)), None)
+            if word is None:
+                return False
+            rest = rest[len(word):]
+        return True
+
+    def strip_places(self, name: str) -> str:
+        """``name`` without the region names it begins with (长沙比亚迪汽车 -> 比亚迪汽车); at least 2 characters kept."""
+        pos = 0
+        while True:
+            size = next((n for n in range(min(6, len(name) - pos - 2), 1, -1) if name[pos:pos + n] in self.region_names), 0)
+            if not size:
+                return name[pos:]
+            pos += size
 
     def other_sense(self, word: str, text: str, start: int, end: int) -> bool:
         """True when the trigger ``word`` at ``text[start:end]`` is used in another sense (``senses.tsv``)."""
@@ -141,6 +171,11 @@ def load_relation_resources(directory: str | Path | None = None) -> RelationReso
     modifiers: dict[str, set[str]] = {}
     for row in read_tsv(rel_dir / "modifiers.tsv"):
         modifiers.setdefault(row["kind"].strip(), set()).add(row["word"].strip())
+    # the words a short name may leave out of a full one are the resolver's (one list, resolve/)
+    for name, column in (("legal_forms.tsv", "suffix"), ("descriptors.tsv", "word")):
+        if (base / "resolve" / name).is_file():
+            modifiers.setdefault("same_actor_rest", set()).update(
+                r[column].strip() for r in read_tsv(base / "resolve" / name) if r.get(column, "").strip())
 
     titles = tuple(sorted({r["title"].strip() for r in read_tsv(rel_dir / "titles.tsv") if r["title"].strip()},
                           key=len, reverse=True))
@@ -169,8 +204,18 @@ def load_relation_resources(directory: str | Path | None = None) -> RelationReso
                 if region.level in ("province", "city") or len(alias) >= 2:
                     region_names.setdefault(alias, region.name)
 
+    rows = read_registries(base)
+    classes = {r.name: EntityClass(r.cls) for r in rows}
+    parents: dict[str, tuple[str, EntityClass]] = {}
+    for row in rows:
+        if row.parent and row.parent != row.name:
+            for form in (row.name, *row.aliases):
+                parents.setdefault(form, (row.parent, classes.get(row.parent, EntityClass(row.cls))))
+
     res = RelationResources(
         triggers=triggers,
+        parents=parents,
+        forms={r.name: (r.name, *r.aliases) for r in rows},
         modifiers={k: frozenset(v) for k, v in modifiers.items()},
         titles=titles,
         patterns=tuple(patterns),

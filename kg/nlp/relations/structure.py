@@ -1,0 +1,227 @@
+"""Structural rules: ties that the shape of a sentence or a name states without a trigger word.
+
+Each rule is a function registered under a short name and a versioned registry name
+(``kg.structure.setting.v1``), reading one :class:`~kg.nlp.relations.context.SentenceContext` and returning
+candidate ties ``(subject, relation, object, confidence, cue, position)``:
+
+* ``setting``  -- a clause that is only a place (``在长治高新区，…``, ``在湖南南县的智慧农服产业园内，…``) sets where
+  the actors of the rest of the sentence are: each is ``locatedIn`` it (the ``X的Y`` of the clause too);
+* ``of_phrase`` -- ``X的Y``: a place or park before 的 hosts the actor after it (曲阜的孔子研究院, 武汉光谷的北斗大厦);
+  an organisation before 的 owns the unit after it (西安交通大学的西迁博物馆: ``subOrganizationOf``);
+* ``glued``    -- a park written right before an organisation hosts it (中原科技城河南省科学院);
+* ``names``    -- a name that begins with another actor's name of the article is its unit
+  (国务院新闻办公室 -> 国务院, 北京安贞医院通州院区 -> 北京安贞医院), a project named after its owner is the
+  owner's investment (鞍钢集团新材料钢材项目).
+
+A rule never binds across "；", and a place list (visited places) is never an actor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from kg.nlp.relations.constants import FROM_NAME, OF_PHRASE, SETTING_SAME_SENTENCE
+from kg.nlp.relations.context import SentenceContext
+from kg.nlp.relations.signatures import PLACE_LIKE
+from kg.types import ORGANISATION_CLASSES, EntityClass, Mention, Relation
+
+__all__ = ["Candidate", "Rule", "RULES", "register_rule"]
+
+E = EntityClass
+#: classes an actor of a sentence may have to be placed by its setting
+LOCATABLE = frozenset({E.ENTERPRISE, E.UNIVERSITY, E.RESEARCH_INSTITUTE, E.INNOVATION_PLATFORM, E.ORGANIZATION,
+                       E.PARK, E.PROJECT, E.EVENT})
+#: organisations that own units (a government body's 的 is rarely ownership: 国务院的决定)
+OWNERS = ORGANISATION_CLASSES - {E.GOVERNMENT_AGENCY}
+#: a short modifier between a place and 的 that still says the thing is there: 邵东新建的打火机产业园
+_PLACE_MODIFIER = re.compile(r"(?:正在|新|在|已)?(?:建设|建成|新建成|新建|落成|打造|投用|建)?(?:中|起来)?")
+#: what may close a setting clause after its place: 里, 内, 现场, and unnamed smaller places (槎水镇中畈村)
+_SETTING_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|村|街道|社区|园区))*(?:里|内|中|上|现场|一带|境内|当地)?")
+_SETTING_HEAD = re.compile(r"(?:[^，,。；;在]{0,8}?)在")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A tie a structural rule reads (before orientation and type checks)."""
+
+    subject: Mention
+    relation: Relation
+    object: Mention
+    confidence: float
+    cue: str
+    position: int
+    window: tuple[int, int] | None = None  # where the status is read (default: clause start -> position)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered structural rule."""
+
+    name: str
+    registry_name: str
+    read: Callable[[SentenceContext], Iterator[Candidate]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register_rule(name: str, version: int = 1):
+    """Register a structural rule under ``name`` and ``kg.structure.<name>.v<version>``."""
+
+    def wrap(fn: Callable[[SentenceContext], Iterator[Candidate]]):
+        RULES[name] = Rule(name, f"kg.structure.{name}.v{version}", fn)
+        return fn
+
+    return wrap
+
+
+def _glued_run(ctx: SentenceContext, mentions: list[Mention], start: int) -> list[Mention]:
+    """The mentions written one right after the other from ``start`` (湖南|郴州)."""
+    run, pos = [], start
+    for m in mentions:
+        if m.start == pos:
+            run.append(m)
+            pos = m.end
+        elif m.start > pos:
+            break
+    return run
+
+
+def _setting_of(ctx: SentenceContext, cs: int, ce: int) -> tuple[Mention, Mention | None] | None:
+    """``(place, unit)`` when the clause ``[cs, ce)`` is only a setting: 在X / 在X的Y / 在X新建的Y (+ 里/内)."""
+    text = ctx.text
+    head = _SETTING_HEAD.match(text, cs, ce)
+    if head is None:
+        return None
+    cm = ctx.clause_mentions(cs, ce)
+    if any(m.start < head.end() for m in cm):
+        return None
+    run = _glued_run(ctx, cm, head.end())
+    if not run or run[-1].cls not in PLACE_LIKE | OWNERS:
+        return None
+    where, pos, unit = run[-1], run[-1].end, None
+    de = _PLACE_MODIFIER.match(text, pos, ce)
+    after = de.end() if de else pos
+    if text.startswith("的", after):
+        nxt = [m for m in cm if m.start == after + 1]
+        if not nxt:
+            return None
+        unit, pos = nxt[0], nxt[0].end
+    elif where.cls not in PLACE_LIKE:
+        return None
+    tail = _SETTING_TAIL.match(text, pos, ce)
+    if tail is None or tail.end() != ce:
+        return None
+    return where, unit
+
+
+def _of_relation(owner: Mention, unit: Mention) -> Relation | None:
+    """What ``owner的unit`` states: a place or park hosts it, an organisation owns it."""
+    if owner.cls is E.PLACE:
+        return Relation.LOCATED_IN if unit.cls in LOCATABLE else None
+    if owner.cls is E.PARK:
+        if unit.cls is E.PARK:
+            return Relation.SUB_ORGANIZATION_OF
+        return Relation.LOCATED_IN if unit.cls in LOCATABLE else None
+    if owner.cls in OWNERS:
+        if unit.cls in ORGANISATION_CLASSES | {E.PARK}:
+            return Relation.SUB_ORGANIZATION_OF
+        if unit.cls is E.PROJECT and owner.cls is E.ENTERPRISE:
+            return Relation.INVESTS_IN
+    return None
+
+
+def _unit_tie(owner: Mention, unit: Mention, confidence: float, cue: str) -> Candidate | None:
+    rel = _of_relation(owner, unit)
+    if rel is None:
+        return None
+    if rel is Relation.INVESTS_IN:
+        return Candidate(owner, rel, unit, confidence, cue, unit.start)
+    return Candidate(unit, rel, owner, confidence, cue, unit.start)
+
+
+@register_rule("setting")
+def setting(ctx: SentenceContext) -> Iterator[Candidate]:
+    """``在X，…``: the actors of the later clauses (up to "；") are in X; ``在X的Y，…``: Y is X's, and in it."""
+    text = ctx.text
+    for i, (cs, ce) in enumerate(ctx.clauses):
+        found = _setting_of(ctx, cs, ce)
+        if found is None:
+            continue
+        where, unit = found
+        host = where
+        if unit is not None:
+            tie = _unit_tie(where, unit, OF_PHRASE, "在…的")
+            if tie is not None:
+                yield tie
+            host = unit
+        for cs2, ce2 in ctx.clauses[i + 1:]:
+            if text[cs2 - 1] in "；;" or _setting_of(ctx, cs2, ce2) is not None:
+                break
+            for m in ctx.clause_mentions(cs2, ce2):
+                if m.cls in LOCATABLE if host.cls in PLACE_LIKE else m.cls in (E.PROJECT, E.EVENT):
+                    yield Candidate(m, Relation.LOCATED_IN, host, SETTING_SAME_SENTENCE, "在…，", cs, (cs2, ce2))
+
+
+@register_rule("of_phrase")
+def of_phrase(ctx: SentenceContext) -> Iterator[Candidate]:
+    """``X的Y`` (and ``X的Y和Z``): Y is in place or park X, or a unit of organisation X."""
+    text = ctx.text
+    by_end = {m.end: m for m in ctx.mentions}
+    for unit in ctx.mentions:
+        if not text.startswith("的", unit.start - 1):
+            continue
+        owner = by_end.get(unit.start - 1)
+        if owner is None:  # 邵东新建的打火机产业园: a short modifier between a place and 的
+            for m in ctx.mentions:
+                if m.cls in PLACE_LIKE and m.end < unit.start - 1 and unit.start - 1 - m.end <= 4:
+                    gap = _PLACE_MODIFIER.fullmatch(text, m.end, unit.start - 1)
+                    if gap is not None and gap.end() > m.end:
+                        owner = m
+        if owner is None or text[owner.start - 1:owner.start] == "在" and _setting_of_any(ctx, owner):
+            continue  # the setting rule reads 在X的Y
+        group = next(g for g in ctx.groups([m for m in ctx.mentions if m.start >= unit.start], partners=True)
+                     if g.start == unit.start)
+        for member in group.members:
+            tie = _unit_tie(owner, member, OF_PHRASE, "的")
+            if tie is not None:
+                yield tie
+
+
+def _setting_of_any(ctx: SentenceContext, m: Mention) -> bool:
+    return any(cs <= m.start < ce and _setting_of(ctx, cs, ce) is not None for cs, ce in ctx.clauses)
+
+
+@register_rule("glued")
+def glued(ctx: SentenceContext) -> Iterator[Candidate]:
+    """A park written right before an organisation or project hosts it (中原科技城河南省科学院)."""
+    by_end = {m.end: m for m in ctx.mentions}
+    for m in ctx.mentions:
+        park = by_end.get(m.start)
+        if park is not None and park.cls is E.PARK and m.cls in LOCATABLE - {E.PARK}:
+            yield Candidate(m, Relation.LOCATED_IN, park, OF_PHRASE, "", m.start)
+
+
+@register_rule("names")
+def names(ctx: SentenceContext) -> Iterator[Candidate]:
+    """A name beginning with another actor's name of the article (after a place prefix) is that actor's unit,
+    and so is a body whose parent a registry gives (中国科学院自动化研究所 -> 中国科学院).
+
+    国务院新闻办公室 -> 国务院, 长沙比亚迪汽车 -> 比亚迪; a project named so is the owner's investment
+    (鞍钢集团新材料钢材项目 -> 鞍钢集团 investsIn it). A rest that only repeats a type or legal form
+    (清华 / 清华大学, 有研集团 / 有研集团有限公司) is the same actor, not a unit.
+    """
+    article = ctx.article
+    for m in ctx.mentions:
+        if m.cls not in ORGANISATION_CLASSES | {E.PARK, E.PROJECT}:
+            continue
+        parent = article.name_parent(m) or article.registry_parent(m)
+        if parent is None:
+            continue
+        if m.cls is E.PROJECT:
+            if parent.cls is E.ENTERPRISE:
+                yield Candidate(parent, Relation.INVESTS_IN, m, FROM_NAME, "", m.start)
+        elif parent.cls in ORGANISATION_CLASSES:
+            yield Candidate(m, Relation.SUB_ORGANIZATION_OF, parent, FROM_NAME, "", m.start)
