@@ -26,7 +26,7 @@ __all__ = ["REGISTRY_COLUMNS", "RegistryRow", "read_registry", "read_registries"
 
 REGISTRY_COLUMNS = ("name", "aliases", "class", "region", "kind", "parent", "source")
 _CLASSES = {"Enterprise", "University", "ResearchInstitute", "InnovationPlatform", "GovernmentAgency", "Organization",
-            "Park"}
+            "Park", "Project"}
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,8 @@ def load_nlp(resources=None, *, statistical: bool = True, models=None) -> Langua
                                                                  word_freq=segmenter.FREQ)
         else:
             warnings.warn(f"no trained NER model in {model_dir}: pipeline built without {factory}", stacklevel=2)
-    nlp.add_pipe("kg_mention_resolver_v1", name="kg_mention_resolver").initialize(lexicons=lexicons, tags=tags)
+    nlp.add_pipe("kg_mention_resolver_v1", name="kg_mention_resolver").initialize(lexicons=lexicons, tags=tags,
+                                                                                word_freq=segmenter.FREQ)
     return nlp
 
 

@@ -12,7 +12,8 @@ Steps (each is a plain method, in this order):
    山东有研 ... (region prefix, shop name, industry words, without legal form) when no other company
    in the text claims the same short form;
 4. *propagation*: a person's name found once (市委书记张涛) is found again where it stands alone;
-5. *junk and positions*: generic words (园区, 牛鼻子, 暨) are never mentions; a ``Person`` right after a
+5. *junk and positions*: generic words (园区, 牛鼻子, 暨) are never mentions, nor is a span the validity check
+   (:mod:`kg.nlp.components.validity`: plurals, kinds, verb phrases) rejects; a ``Person`` right after a
    position title gets ``attrs["position"]``.
 
 The mentions are written to ``doc.spans["kg_mentions"]`` (token-expanded spans, exact character
@@ -30,6 +31,7 @@ from spacy.util import filter_spans
 
 from kg.nlp.components.candidates import PUNCT, TokenIndex, candidates, drop_index
 from kg.nlp.components.lexicons import Lexicons, load_lexicons
+from kg.nlp.components.validity import ActorValidity
 from kg.types import ORGANISATION_CLASSES, EntityClass
 
 __all__ = ["MentionResolver", "MENTIONS_KEY", "register_span_extensions"]
@@ -66,8 +68,9 @@ class MentionResolver:
         register_span_extensions()
 
     def initialize(self, get_examples=None, *, nlp=None, lexicon_dir: str | None = None,
-                   lexicons: Lexicons | None = None, tags: dict[str, str] | None = None):
-        """Read the lexicons (generic words, position titles, places, family names) and jieba's tag table."""
+                   lexicons: Lexicons | None = None, tags: dict[str, str] | None = None, word_freq=None):
+        """Read the lexicons (generic words, position titles, places, family names), jieba's tag table and
+        (``word_freq``) its word frequencies, which the validity check reads."""
         if lexicons is None:
             if lexicon_dir is None:
                 raise ValueError(f"{self.name}: initialize() needs lexicon_dir or lexicons")
@@ -78,6 +81,7 @@ class MentionResolver:
 
             tags = load_jieba_tags()
         self.tags = tags
+        self.validity = ActorValidity(lexicons, tags, word_freq)
         self.max_title = max((len(t) for t in lexicons.positions), default=0)
 
     # -- 1. select --------------------------------------------------------------------------------
@@ -140,6 +144,8 @@ class MentionResolver:
                 if self._overlaps(taken, m["start"], m["end"]):
                     continue
                 if not self._acceptable(index.text[m["start"]:m["end"]], m["cls"]):
+                    continue
+                if self.validity.reason(index, m["start"], m["end"], m["cls"], m["source"]) is not None:
                     continue
                 chosen[(m["start"], m["end"])] = m
                 for i in range(m["start"], m["end"]):

@@ -1,0 +1,116 @@
+"""Is a candidate span an actor's name at all?  The validity check the mention resolver runs before typing.
+
+Real news is full of spans that look like names to a suffix rule or a statistical tagger but name no
+actor (``ANNOTATION.md``: "kinds and plurals, products and technologies, verb phrases, fragments"):
+
+* **plurals and quantified kinds** -- a span counted or quantified (一批延链补链强链项目, 50个城市更新项目,
+  多家企业, 一系列论坛, 上述项目): the text names many things or a kind, not one actor;
+* **kinds** -- a suffix name whose body is only common words (体验项目, 服装产业园, 城市更新项目): unless written
+  as a unit of a named owner (湖南常德高新区的现代农业产业园), that is a kind of park or project;
+* **verb phrases** -- a place followed by a common verb (广西开展工业项目, 沪出席2024世界人工智能大会): the
+  grammar walked over a clause;
+* **phrases read as organisations** -- a tagger's organisation span with no type suffix that no gazetteer
+  or registry knows (交通强国, 惠民生, 招聘会, 上海代表团, 俄军): on policy news, a slogan or a common noun.
+
+"Common" means a word of jieba's dictionary of a non-name part of speech used at least
+:data:`COMMON_FREQ` times (:data:`VERB_FREQ` for verbs); single characters are not judged (雄安, 大飞机).
+Gazetteer and registry names are always valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from kg.nlp.components.candidates import TokenIndex
+from kg.nlp.components.lexicons import Lexicons
+from kg.types import EntityClass
+
+__all__ = ["ActorValidity", "COMMON_FREQ", "VERB_FREQ"]
+
+#: a multi-character dictionary word used this often (jieba frequency) is a common word, not a name part
+COMMON_FREQ = 1000
+#: a verb used this often ends a name that a place began (联创 is a brand, 开展 a verb)
+VERB_FREQ = 300
+_NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng")
+_VERB_TAGS = {"v", "vd", "vi", "d"}
+#: a count or quantifier right before a span (or opening it): many things, or a kind
+_QUANTIFIED_BEFORE = re.compile(
+    r"(?:[0-9０-９]+|[一二三四五六七八九十百千万两几多数]+)(?:多|余)?(?:个|家|所|项|批|座|条|类|种|大|位|支|只|处|片)$"
+    r"|(?:一批批?|一大批|一系列|一些|这些|那些|各类|各种|各个|各地|多家|多个|多所|多项|众多|若干|诸多|上述|一批新|部分|其他|其它|所有|每个|每家)$")
+_QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|一系列|一些|上述|多家|多个|众多|若干|诸多|各类|各种|所有|其他|其它)")
+_STAT_ORGS = {EntityClass.ENTERPRISE, EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_AGENCY,
+              EntityClass.INNOVATION_PLATFORM, EntityClass.RESEARCH_INSTITUTE, EntityClass.UNIVERSITY}
+_COUNTABLE = _STAT_ORGS | {EntityClass.PARK, EntityClass.PROJECT, EntityClass.EVENT}
+
+
+class ActorValidity:
+    """The validity check (see the module docstring); build once per pipeline.
+
+    Parameters
+    ----------
+    lexicons : Lexicons
+        The NER lexicons (gazetteer, places, suffixes, generic and industry words).
+    tags : dict
+        jieba's ``word -> part of speech`` table.
+    word_freq : mapping, optional
+        jieba's ``word -> frequency``; without it no word counts as common.
+    """
+
+    def __init__(self, lexicons: Lexicons, tags: Mapping[str, str], word_freq: Mapping[str, int] | None = None):
+        self.lexicons, self.tags, self.freq = lexicons, tags, word_freq or {}
+
+    def common(self, word: str, threshold: int = COMMON_FREQ) -> bool:
+        """A multi-character dictionary word of a non-name part of speech, used at least ``threshold`` times."""
+        if len(word) < 2 or word in self.lexicons.places:
+            return False
+        if word in self.lexicons.generic or word in self.lexicons.industry_words:
+            return True
+        tag = self.tags.get(word)
+        return tag is not None and not tag.startswith(_NAME_TAGS) and self.freq.get(word, 0) >= threshold
+
+    def _words(self, index: TokenIndex, start: int, end: int) -> list[str]:
+        words, i = [], index.token_at(start)
+        while i < len(index) and index.starts[i] < end:
+            word = index.text[max(index.starts[i], start):min(index.starts[i] + len(index.words[i]), end)]
+            if word.strip():
+                words.append(word)
+            i += 1
+        return words
+
+    def reason(self, index: TokenIndex, start: int, end: int, cls: str, source: str) -> str | None:
+        """Why ``index.text[start:end]`` (a candidate of class ``cls`` from ``source``) names no actor, or None."""
+        lex = self.lexicons
+        text = index.text
+        span = text[start:end]
+        try:
+            klass = EntityClass(cls)
+        except ValueError:
+            return None
+        if klass in (EntityClass.PERSON, EntityClass.PLACE) or span in lex.gazetteer or span in lex.short_forms:
+            return None
+        if klass in _COUNTABLE:
+            before = text[max(0, start - 6):start].rstrip(" \u3000了")
+            if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span):
+                return "quantified: many things or a kind"
+        words = self._words(index, start, end)
+        # a place, then a common verb: the walk went over a clause (广西开展工业项目)
+        k = 0
+        while k < len(words) and words[k] in lex.places:
+            k += 1
+        if 0 < k < len(words) and self.tags.get(words[k]) in _VERB_TAGS and self.freq.get(words[k], 0) >= VERB_FREQ:
+            return "verb phrase"
+        suffix = lex.type_suffix(span, proper=True)
+        if suffix is None:
+            # the tagger (trained on CLUENER's brands) reads slogans and common nouns of policy news as
+            # organisations: without a type suffix only a known name (gazetteer, registry) is one
+            if source == "ner" and klass in _STAT_ORGS:
+                return "no type suffix and not a known name"
+            return None
+        body = span[: -len(suffix)]
+        if source == "grammar" and body and klass is not EntityClass.EVENT and not text.startswith("的", start - 1):
+            if not re.search(r"[\d０-９A-Za-z“”\"‘’（）()·]", body):
+                body_words = self._words(index, start, end - len(suffix))
+                if body_words and all(self.common(w) for w in body_words):
+                    return "a kind: only common words before the type suffix"
+        return None
