@@ -255,8 +255,20 @@ class RegionTable:
         return code
 
     def _read_region_prefixes(self, text: str) -> str | None:
+        return self.region_prefix(text)[0]
+
+    def region_prefix(self, name: str) -> tuple[str | None, int]:
+        """The most specific region the successive region names opening ``name`` give, and how many characters
+        they take (湖南花垣县十八洞村 -> ('433124', 5)); ``(None, 0)`` when it opens with none.
+
+        Examples
+        --------
+        >>> RegionTable().region_prefix("湖南花垣县十八洞村")
+        ('433124', 5)
+        """
+        text = normalise_name(name)
         code: str | None = None
-        pos = 0
+        pos = used = 0
         while pos < len(text):
             hit = None
             for size in range(min(self._max_prefix, len(text) - pos), 1, -1):
@@ -272,7 +284,8 @@ class RegionTable:
                 break
             code = found
             pos += len(hit)
-        return code
+            used = pos
+        return code, used
 
     def most_specific(self, codes) -> str | None:
         """The deepest of ``codes`` when they lie on one chain (370000, 371400 -> 371400), else the first."""

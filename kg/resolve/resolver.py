@@ -337,10 +337,16 @@ class Resolver:
         name = self._name_of(m)
         fam = _family(m.cls)
         display, region, source = name, None, None
+        extra_names: set[str] = set()
         if m.cls is EntityClass.PLACE:
             region = self.regions.code_for(name)
             if region is None and (park := self.regions.park(name)) is not None:
                 region = park.region
+            if region is None:
+                # 湖南花垣县十八洞村: a village or street is below the places the graph keeps; its county is the place
+                region, used = self.regions.region_prefix(name)
+                if region is not None and used < len(name):
+                    extra_names.add(name[:used])
             if region:
                 display, source = self.regions.name_of(region), "name"
         elif m.cls is EntityClass.PARK:
@@ -370,7 +376,7 @@ class Resolver:
         if key is None or key in not_keys:
             key = entity_key(display, m.cls, region)
         info = fresh.setdefault(key, {"names": set(), "cls": m.cls, "region": None, "source": None, "display": display})
-        info["names"].update({name, normalise_name(m.text), display})
+        info["names"].update({name, normalise_name(m.text), display, *extra_names})
         if info["cls"] is EntityClass.ORGANIZATION and m.cls in ORGANISATION_CLASSES:
             info["cls"] = m.cls  # a more specific kind seen for the same actor
         if region and (info["region"] is None or self.regions.is_within(region, info["region"])):

@@ -54,6 +54,16 @@ def register_span_extensions() -> None:
             Span.set_extension(name, default=default)
 
 
+def _inside(inner: str, outer: str) -> bool:
+    """True when GB/T 2260 code ``inner`` lies inside ``outer`` (510100 inside 510000); empty codes never."""
+    if not inner or not outer or inner == outer:
+        return False
+    prefix = outer
+    while prefix.endswith("00"):
+        prefix = prefix[:-2]
+    return inner.startswith(prefix)
+
+
 def _is_subsequence(short: str, full: str) -> bool:
     it = iter(full)
     return all(c in it for c in short)
@@ -180,11 +190,41 @@ class MentionResolver:
         """Reject junk: generic words, single characters, numbers, punctuation, implausible person names."""
         if len(text) < 2 or text in self.lexicons.generic or text.isdigit():
             return False
-        if any(c in "\n\r\t" for c in text) or text[0] in PUNCT or text[-1] in PUNCT:
-            return False
+        bare = text.lstrip("“‘「『") if text[0] in "“‘「『" and any(c in text for c in "”’」』") else text
+        if any(c in "\n\r\t" for c in text) or bare[:1] in PUNCT or text[-1] in PUNCT:
+            return False  # (a name may open with a quoted part: “三北”工程)
         if cls == EntityClass.PERSON.value:
             return len(text) <= 4 or "·" in text or self.lexicons.is_transliterated_name(text)
         return True
+
+    def _join_place_chains(self, index: TokenIndex, chosen: dict) -> None:
+        """Places written one inside the next with nothing between (四川|成都, 北京市|西城区, 湖南|花垣县) are one
+        place mention: the most specific one, under the name the article gives it."""
+        places = self.lexicons.places
+        run: list[tuple[int, int]] = []
+
+        def flush():
+            if len(run) > 1:
+                start, end = run[0][0], run[-1][1]
+                first = chosen[run[0]]
+                for key in run:
+                    del chosen[key]
+                chosen[(start, end)] = {**first, "start": start, "end": end, "canonical": None,
+                                        "confidence": min(0.99, first["confidence"]), "sources": set(first["sources"])}
+            run.clear()
+
+        for key in sorted(chosen):
+            m = chosen[key]
+            if m["cls"] != EntityClass.PLACE.value:
+                flush()
+                continue
+            if run and run[-1][1] == key[0] and _inside(places.get(index.text[key[0]:key[1]], ""),
+                                                         places.get(index.text[run[-1][0]:run[-1][1]], "")):
+                run.append(key)
+                continue
+            flush()
+            run.append(key)
+        flush()
 
     # -- 2-4. aliases -------------------------------------------------------------------------------
     def _add_everywhere(self, doc: Doc, index: TokenIndex, chosen: dict, form: str, cls: str,
@@ -323,6 +363,7 @@ class MentionResolver:
             raise RuntimeError(f"{self.name} is not initialised: build the pipeline with kg.nlp.load_nlp()")
         index = TokenIndex.of(doc)
         chosen = self._select(doc, index, candidates(doc))
+        self._join_place_chains(index, chosen)
         self._declared(doc, index, chosen)
         self._implicit_company_forms(doc, index, chosen)
         self._propagate_persons(doc, index, chosen)

@@ -57,6 +57,11 @@ _QUOTE_BREAKERS = set("等的了和与或在是把被将")
 _ASPECT_PARTICLES = {"了", "过", "着"}
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30})[”\"’」』]")
 _OPEN_PAREN, _CLOSE_PAREN = ("(", "（"), (")", "）")
+_OPEN_QUOTES, _CLOSE_QUOTES = ("“", "‘", "「", "『"), ("”", "’", "」", "』")
+#: longest quoted part taken into a name (钛合金材料“众筹科研”项目)
+MAX_QUOTED = 12
+#: jieba frequency under which a verb-tagged word is rare enough to be part of a name (联创 55, 开展 6910)
+RARE_FREQ = 300
 
 
 class NameGrammar:
@@ -85,6 +90,7 @@ class NameGrammar:
             tags = load_jieba_tags()
         self.lexicons, self.tags = lexicons, tags
         self.segmenter = segmenter
+        self.word_freq = segmenter.FREQ if segmenter is not None else {}
         self.suffixes = ahocorasick.Automaton()
         for suffix, (cls, limit) in lexicons.suffixes.items():
             self.suffixes.add_word(suffix, (len(suffix), cls.value, limit))
@@ -180,12 +186,21 @@ class NameGrammar:
                 last_place = None
                 j -= 1
                 continue
+            if word in _CLOSE_QUOTES and start == token_start + len(word):
+                opening = self._quote_start(index, j, token_start)
+                if opening is not None:  # 钛合金材料“众筹科研”项目, “三北”工程: a quoted part of the name
+                    start = index.starts[opening]
+                    j = opening - 1
+                    continue
             if word.isspace() or any(c in PUNCT for c in word) or word in lex.stop_tokens:
                 break
             if j == i - 1 and start == index.starts[i] and cls == EntityClass.PARK.value and self._suffix_class(word) == cls:
                 break  # 长治高新区 + 新区: the second suffix is a part of the first park, not a name
             if event_like and word.endswith(breaks):
                 break
+            if event_like and j < i - 1 and self._suffix_class(word) in _EVENT_LIKE and (
+                    lex.is_generic(word) or word in lex.suffixes):
+                break  # 重点工程乌江白马航电枢纽工程: a kind word or a bare project word before the project's own name
             if word == "及" and (
                 cls == EntityClass.ENTERPRISE.value or (j >= 1 and index.words[j - 1].endswith(self.org_suffixes))
             ):
@@ -206,8 +221,8 @@ class NameGrammar:
                 # (第三届 + 定州市…) and [Org][Place][Unit] (京津冀国家技术创新中心 + 德州 + 产业创新中心)
                 if event_like and (numeral or word[0].isdigit() or word.startswith("第") or word.endswith(("年", "届"))):
                     pass
-                elif word.endswith(self.org_suffixes) and not event_like:
-                    last_place = None
+                elif (word.endswith(self.org_suffixes) or word in lex.gazetteer or word in lex.short_forms) and not event_like:
+                    last_place = None  # 首钢 + 迁安 + 钢铁公司: a known organisation before the place
                 else:
                     break
             elif numeral:
@@ -219,28 +234,52 @@ class NameGrammar:
                 tag in _VERB_TAGS
                 and cls != EntityClass.EVENT.value
                 and not lex.is_generic(word)
-                and not (j > 0 and self._is_place(index.words[j - 1]))
+                and not (j > 0 and self._is_place(index.words[j - 1]) and self._rare(word))
             ):
                 break
             start = token_start
             j -= 1
-        if event_like:
-            start = self._strip_leading(doc, index, start, suffix_start)
-        return start
+        return self._strip_leading(doc, index, start, suffix_start, event_like)
 
-    def _strip_leading(self, doc: Doc, index: TokenIndex, start: int, end: int) -> int:
-        """Drop leading verbs and counted numerals (办好 + 一个 + 品牌论坛) from an event/project name."""
+    def _strip_leading(self, doc: Doc, index: TokenIndex, start: int, end: int, event_like: bool = True) -> int:
+        """Drop what opens a name without belonging to it: a place and then a frequent verb (沪 + 出席 +
+        2024世界人工智能大会, 运营 + 拉林铁路), and for events and projects any leading verbs and counted
+        numerals (办好 + 一个 + 品牌论坛)."""
         i = index.token_at(start)
         while i < len(index) and index.starts[i] < end:
-            word = index.words[i]
+            k = i
+            while k < len(index) and index.starts[k] < end and (
+                    self._is_place(index.words[k]) or self.tags.get(index.words[k]) == "j" and len(index.words[k]) == 1):
+                k += 1  # 沪, 京 (jieba: abbreviations) are places too
+            word = index.words[k] if k < len(index) and index.starts[k] < end else ""
             tag = self.tags.get(word, "") if len(word) > 1 else ""
-            counted = bool(_COUNTED.match(word))
-            if tag in _VERB_TAGS and not self.lexicons.is_generic(word) or counted:
+            if tag in _VERB_TAGS and not self._rare(word) and not self.lexicons.is_generic(word):
+                i = k + 1
+                start = index.starts[i] if i < len(index) else end
+                continue
+            if k == i and event_like and (tag in _VERB_TAGS and not self.lexicons.is_generic(word) or _COUNTED.match(word)):
                 i += 1
                 start = index.starts[i] if i < len(index) else end
                 continue
             break
         return start
+
+    def _rare(self, word: str) -> bool:
+        """A word jieba's dictionary has seldom seen: part of a brand (联创), not a verb of the sentence."""
+        return self.word_freq.get(word, 0) < RARE_FREQ
+
+    def _quote_start(self, index: TokenIndex, close: int, close_start: int) -> int | None:
+        """The token of the opening quote matching the closing one at token ``close``, if the quoted part is
+        short and has no punctuation (“众筹科研”), else None."""
+        j = close - 1
+        while j >= 0 and close_start - index.starts[j] <= MAX_QUOTED:
+            word = index.words[j]
+            if word in _OPEN_QUOTES:
+                return j if j < close - 1 else None
+            if word.isspace() or any(c in PUNCT for c in word):
+                return None
+            j -= 1
+        return None
 
     def _suffix_class(self, word: str) -> str | None:
         for suffix, (cls, _limit) in self._suffixes_by_length:
