@@ -38,7 +38,8 @@ _VERB_TAGS = {"v", "vd", "vi", "d"}
 _QUANTIFIED_BEFORE = re.compile(
     r"(?:[0-9０-９]+|[一二三四五六七八九十百千万两几多数]+)(?:多|余)?(?:个|家|所|项|批|座|条|类|种|大|位|支|只|处|片)$"
     r"|(?:一批批?|一大批|一系列|一些|这些|那些|各类|各种|各个|各地|多家|多个|多所|多项|众多|若干|诸多|上述|一批新|部分|其他|其它|所有|每个|每家)$")
-_QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|一系列|一些|上述|多家|多个|众多|若干|诸多|各类|各种|所有|其他|其它)")
+_QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|大批|一系列|一些|上述|多家|多个|众多|若干|诸多|各类|各种|所有|其他|其它"
+                               r"|[0-9０-９]+(?:个|项|家|批|所|座|条|类|种)|第[一二三四五六七八九十0-9]+批)")
 _STAT_ORGS = {EntityClass.ENTERPRISE, EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_AGENCY,
               EntityClass.INNOVATION_PLATFORM, EntityClass.RESEARCH_INSTITUTE, EntityClass.UNIVERSITY}
 _COUNTABLE = _STAT_ORGS | {EntityClass.PARK, EntityClass.PROJECT, EntityClass.EVENT}
@@ -69,6 +70,10 @@ class ActorValidity:
         tag = self.tags.get(word)
         return tag is not None and not tag.startswith(_NAME_TAGS) and self.freq.get(word, 0) >= threshold
 
+    def _place_heads(self, span: str):
+        """The lexicon places ``span`` may open with (二 to six characters)."""
+        return (span[:n] for n in range(min(6, len(span) - 1), 1, -1) if span[:n] in self.lexicons.places)
+
     def _words(self, index: TokenIndex, start: int, end: int) -> list[str]:
         words, i = [], index.token_at(start)
         while i < len(index) and index.starts[i] < end:
@@ -87,8 +92,15 @@ class ActorValidity:
             klass = EntityClass(cls)
         except ValueError:
             return None
-        if klass in (EntityClass.PERSON, EntityClass.PLACE) or span in lex.gazetteer or span in lex.short_forms:
+        if klass is EntityClass.PERSON or span in lex.gazetteer or span in lex.short_forms:
             return None
+        if klass is EntityClass.PLACE:
+            # a river, desert or street the tagger reads as an address is no administrative place
+            if source == "ner" and span not in lex.places and not any(span.startswith(p) for p in self._place_heads(span)):
+                return "not an administrative place"
+            return None
+        if "的" in re.sub(r"“[^”]*”", "", span):
+            return "a phrase with 的"
         if klass in _COUNTABLE:
             before = text[max(0, start - 6):start].rstrip(" \u3000了")
             if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span):

@@ -113,6 +113,7 @@ class ArticleContext:
     year: str | None = None
     preps: tuple[str, ...] = ()
     _orgs_by_length: list[Mention] = field(default_factory=list)
+    titled: frozenset[int] = frozenset()  # starts of mentions written as part of a person's title
 
     @classmethod
     def build(cls, clean: CleanArticle, mentions: Sequence[Mention], res: RelationResources) -> "ArticleContext":
@@ -130,6 +131,7 @@ class ArticleContext:
             preps=tuple(sorted(res.words("preposition"), key=len, reverse=True)),
             _orgs_by_length=sorted((m for m in kept if m.cls in ORGANISATION_CLASSES),
                                    key=lambda m: len(m.text), reverse=True),
+            titled=frozenset(m.start for m in kept if _before_title(text, m.end, res)),
         )
 
     def registry_parent(self, m: Mention) -> Mention | None:
@@ -212,6 +214,13 @@ class ArticleContext:
         after = self.text[m.end:min(sentence_end, m.end + 5)]
         after = re.split(r"[，,。；;：:、和与及“”\s]", after, maxsplit=1)[0]
         return any(after[i:].startswith(w) for w in self.res.words("org_head") for i in range(0, min(3, len(after))))
+
+
+def _before_title(text: str, end: int, res: RelationResources) -> bool:
+    """True when a position title follows (中共中央政治局 + 委员, 全国人大 + 代表): the name is part of a person's
+    title, not an actor the sentence speaks of."""
+    after = text[end:end + 6]
+    return any(after.startswith(t) for t in (*res.titles, *res.words("title_word")))
 
 
 def trim_place(clean: CleanArticle, m: Mention, res: RelationResources) -> Mention:

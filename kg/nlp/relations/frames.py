@@ -20,7 +20,7 @@ from kg.nlp.relations.constants import (
 )
 from kg.nlp.relations.context import Group, SentenceContext, split_items
 from kg.nlp.relations.resources import Trigger
-from kg.types import Mention
+from kg.types import Mention, Relation
 
 __all__ = ["Hit", "Frame", "FRAMES", "register_frame", "Slots"]
 
@@ -264,9 +264,9 @@ def _visit_like(ctx: SentenceContext, hit: Hit, frame: str) -> Pairs:
     if obj is None:
         return []
     actor, factor = slots.subject_before(motion_at if motion_at is not None else t0)
-    if actor is None and text.startswith("的", obj.end):
+    if (actor is None or hit.trigger.relation is Relation.LOCATED_IN) and text.startswith("的", obj.end):
         nxt = [m for m in slots.right if m.start >= obj.end + 1]
-        if nxt and nxt[0].start - obj.end <= 2:  # 位于X的Y: Y is the subject
+        if nxt and nxt[0].start - obj.end <= 2:  # (来到)位于X的Y: Y is the subject, whoever came
             actor, factor = Group([nxt[0]]), LOCATED_DE
     if actor is None and frame in ("visit", "visitm") and hit.later:
         g = ctx.groups(hit.later, partners=True)

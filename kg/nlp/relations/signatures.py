@@ -8,11 +8,13 @@ __all__ = ["PLACE_LIKE", "ACTORS", "SIGNATURES", "fits", "orient"]
 
 PLACE_LIKE = frozenset({EntityClass.PLACE, EntityClass.PARK})
 ACTORS = ORGANISATION_CLASSES | PLACE_LIKE
-#: (subject classes, object classes) each relation accepts
+_HOSTED = ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK, EntityClass.EVENT}
+#: (subject classes, object classes) each relation accepts; a place is located in a place only when a frame
+#: says so (位于), an actor in an organisation only a project or event (a project in a laboratory)
 SIGNATURES: dict[Relation, tuple[frozenset, frozenset]] = {
     Relation.COOPERATES_WITH: (ACTORS, ACTORS),
-    Relation.LOCATED_IN: (ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}, PLACE_LIKE),
-    Relation.HOSTS: (PLACE_LIKE, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
+    Relation.LOCATED_IN: (_HOSTED | {EntityClass.PLACE}, PLACE_LIKE | ORGANISATION_CLASSES),
+    Relation.HOSTS: (PLACE_LIKE | ORGANISATION_CLASSES, _HOSTED),
     Relation.RELOCATED_TO: (ORGANISATION_CLASSES | {EntityClass.PROJECT}, PLACE_LIKE),
     Relation.INVESTS_IN: (ORGANISATION_CLASSES | {EntityClass.PARK}, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
     Relation.TRANSFERS_TECHNOLOGY_TO: (ACTORS, ACTORS),
@@ -32,6 +34,9 @@ def fits(rel: Relation, subj: Mention, obj: Mention) -> bool:
     """
     sig = SIGNATURES.get(rel)
     if rel is Relation.COOPERATES_WITH and subj.cls is EntityClass.PLACE and obj.cls is EntityClass.PLACE:
+        return False
+    if rel is Relation.LOCATED_IN and obj.cls in ORGANISATION_CLASSES and subj.cls not in (EntityClass.PROJECT,
+                                                                                           EntityClass.EVENT):
         return False
     return sig is None or (subj.cls in sig[0] and obj.cls in sig[1])
 

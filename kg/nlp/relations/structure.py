@@ -171,7 +171,7 @@ def of_phrase(ctx: SentenceContext) -> Iterator[Candidate]:
     text = ctx.text
     by_end = {m.end: m for m in ctx.mentions}
     for unit in ctx.mentions:
-        if not text.startswith("的", unit.start - 1):
+        if not text.startswith("的", unit.start - 1) or unit.start in ctx.article.titled:
             continue
         owner = by_end.get(unit.start - 1)
         if owner is None:  # 邵东新建的打火机产业园: a short modifier between a place and 的
@@ -215,7 +215,7 @@ def names(ctx: SentenceContext) -> Iterator[Candidate]:
     """
     article = ctx.article
     for m in ctx.mentions:
-        if m.cls not in ORGANISATION_CLASSES | {E.PARK, E.PROJECT}:
+        if m.cls not in ORGANISATION_CLASSES | {E.PARK, E.PROJECT} or m.start in article.titled:
             continue
         parent = article.name_parent(m) or article.registry_parent(m)
         if parent is None:
