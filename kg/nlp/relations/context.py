@@ -27,6 +27,10 @@ _ADVERBIAL = re.compile(r"\d+年\d*月?\d*[日号]?|\d+月\d+[日号]|今年|去
                         r"|[\d]+|[“”‘’\"'（）()\s]")
 
 
+#: 在 + one character (a region's abbreviation: 京, 沪) + a verb-like next character
+_ABBREVIATED_PLACE = re.compile(r"在([\u4e00-\u9fff])(?=[举召开出主参闭发会])")
+
+
 @dataclass
 class Group:
     """Coordinated mentions (``A、B和C``) standing in one syntactic slot."""
@@ -184,6 +188,7 @@ class ArticleContext:
         lo, hi = bisect_left(starts, s), bisect_left(starts, e)
         ms = [m for m in self.mentions[lo:hi] if m.end <= e]
         ms = self._with_anaphors(s, e, ms)
+        ms = self._with_abbreviated_places(s, e, ms)
         ms = [m for m in ms if not self._place_modifier(m, e)]
         text = self.text
         return SentenceContext(self, s, e, ms, split_clauses(text, s, e), sentence_dates(text, s, e, self.year))
@@ -202,6 +207,20 @@ class ArticleContext:
                 o0, o1 = self.clean.to_original(a, b)
                 extra.append(Mention(word, home.cls, a, b, o0, o1, source="anaphora", confidence=0.7,
                                      canonical=home.canonical or home.text))
+        return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+    def _with_abbreviated_places(self, s: int, e: int, mentions: list[Mention]) -> list[Mention]:
+        """在京召开, 在沪出席: a one-character region name right after 在 is a place mention (source ``relations``)."""
+        names, text = self.res.region_names, self.text
+        extra = []
+        for match in _ABBREVIATED_PLACE.finditer(text, s, e):
+            a = match.start(1)
+            piece = text[a]
+            if piece not in names or text[a:a + 2] in names or any(m.start <= a < m.end for m in mentions):
+                continue
+            o0, o1 = self.clean.to_original(a, a + 1)
+            extra.append(Mention(piece, EntityClass.PLACE, a, a + 1, o0, o1, source="relations", confidence=0.8,
+                                 canonical=names[piece]))
         return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
     def _place_modifier(self, m: Mention, sentence_end: int) -> bool:

@@ -94,13 +94,14 @@ class RelationExtractor:
         return out
 
     def _tie(self, ctx: SentenceContext, subj: Mention, rel: Relation, obj: Mention, conf: float, trigger: str | None,
-             pos: int, clause_start: int, attrs=None, *, status_end: int | None = None) -> MentionTie | None:
+             pos: int, clause_start: int, attrs=None, *, status_end: int | None = None,
+             places_cooperate: bool = False) -> MentionTie | None:
         """A tie of the sentence (oriented, type-checked, with status, date and confidence), or None.
 
         The status is read from ``clause_start`` to the trigger at ``pos`` (or to ``status_end``).
         """
         subj, rel, obj = orient(subj, rel, obj)
-        if not fits(rel, subj, obj):
+        if not fits(rel, subj, obj, places_cooperate):
             return None
         conf *= min(subj.confidence, obj.confidence) ** 0.5
         return MentionTie(
@@ -157,11 +158,21 @@ class RelationExtractor:
                             subj, obj = obj, subj
                         if yituo_transfer:
                             subj, obj = obj, subj
-                        tie = self._tie(ctx, subj, relation, obj, trig.confidence * factor, trig.word, t0, cs)
+                        tie = self._tie(ctx, subj, relation, obj, trig.confidence * factor, trig.word, t0, cs,
+                                        places_cooperate=self._explicit_partners(ctx, word, subj, obj))
                         if tie:
                             out.append(tie)
                     break
         return out
+
+    def _explicit_partners(self, ctx: SentenceContext, word: str, a: Mention, b: Mention) -> bool:
+        """Places cooperate only through a cooperation word of ``place_cooperation`` with a partner word (与, 和,
+        携手, 会同) between them: 重庆与四川紧密协作, not 对接京津冀、鲁北."""
+        if word not in self.res.words("place_cooperation"):
+            return False
+        first, second = sorted((a, b), key=lambda m: m.start)
+        between = ctx.text[first.end:second.start]
+        return any(w in between for w in self.res.words("partner") | {"会同"}) or word in between
 
     def _pattern_ties(self, ctx: SentenceContext) -> list[MentionTie]:
         """Ties of the whole-phrase patterns (``patterns.tsv``)."""

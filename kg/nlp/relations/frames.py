@@ -229,14 +229,19 @@ def poss(ctx: SentenceContext, hit: Hit) -> Pairs:
     return cross(owner, owned, 1.0)
 
 
-@register_frame("zai")
+@register_frame("zai", version=2)
 def zai(ctx: SentenceContext, hit: Hit) -> Pairs:
-    """``A在X建设`` -> relation(A, X): the object is the place after 在."""
+    """``A在X建设`` / ``A在X举行`` -> relation(A, X): the object is the place after 在; in ``在X举行的Y`` the
+    subject is Y, after 的."""
     slots = Slots(ctx, hit, partners=True)
     text, cs = ctx.text, hit.clause_start
     for g in reversed(slots.groups_left):
         if text[max(cs, g.start - 1):g.start] == "在" and hit.start - g.end <= 4 and "的" not in text[g.end:hit.start]:
             actor, factor = slots.subject_before(g.start - 1)
+            if text.startswith("的", hit.end):
+                nxt = [m for m in slots.right if m.start == hit.end + 1]
+                if nxt:
+                    actor, factor = Group(nxt), LOCATED_DE
             return cross(actor, g, factor)
     return []
 

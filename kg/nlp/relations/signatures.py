@@ -14,7 +14,7 @@ _HOSTED = ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK, EntityC
 SIGNATURES: dict[Relation, tuple[frozenset, frozenset]] = {
     Relation.COOPERATES_WITH: (ACTORS, ACTORS),
     Relation.LOCATED_IN: (_HOSTED | {EntityClass.PLACE}, PLACE_LIKE | ORGANISATION_CLASSES),
-    Relation.HOSTS: (PLACE_LIKE | ORGANISATION_CLASSES, _HOSTED),
+    Relation.HOSTS: (PLACE_LIKE, _HOSTED),
     Relation.RELOCATED_TO: (ORGANISATION_CLASSES | {EntityClass.PROJECT}, PLACE_LIKE),
     Relation.INVESTS_IN: (ORGANISATION_CLASSES | {EntityClass.PARK}, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
     Relation.TRANSFERS_TECHNOLOGY_TO: (ACTORS, ACTORS),
@@ -27,13 +27,15 @@ SIGNATURES: dict[Relation, tuple[frozenset, frozenset]] = {
 }
 
 
-def fits(rel: Relation, subj: Mention, obj: Mention) -> bool:
+def fits(rel: Relation, subj: Mention, obj: Mention, places_cooperate: bool = False) -> bool:
     """True when ``rel`` accepts a subject of ``subj``'s class and an object of ``obj``'s.
 
-    Two places never "cooperate" through a slogan (对接京津冀、鲁北…) unless a frame says so explicitly.
+    Two places never "cooperate" through a slogan (对接京津冀、鲁北…): only when the caller read an explicit
+    partner structure (重庆与四川紧密协作: ``places_cooperate``).
     """
     sig = SIGNATURES.get(rel)
-    if rel is Relation.COOPERATES_WITH and subj.cls is EntityClass.PLACE and obj.cls is EntityClass.PLACE:
+    if rel is Relation.COOPERATES_WITH and subj.cls is EntityClass.PLACE and obj.cls is EntityClass.PLACE \
+            and not places_cooperate:
         return False
     if rel is Relation.LOCATED_IN and obj.cls in ORGANISATION_CLASSES and subj.cls not in (EntityClass.PROJECT,
                                                                                            EntityClass.EVENT):

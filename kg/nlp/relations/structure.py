@@ -9,6 +9,9 @@ candidate ties ``(subject, relation, object, confidence, cue, position)``:
 * ``of_phrase`` -- ``X的Y``: a place or park before 的 hosts the actor after it (曲阜的孔子研究院, 武汉光谷的北斗大厦);
   an organisation before 的 owns the unit after it (西安交通大学的西迁博物馆: ``subOrganizationOf``);
 * ``glued``    -- a park written right before an organisation hosts it (中原科技城河南省科学院);
+* ``joint``    -- actors listed before a joint verb act together (``A、B、C共同主办D``, ``A会同B``, ``D由A、B
+  联合发起``): each pair cooperates, and each participates in what they found, host or run;
+* ``apposition`` -- ``X重点工程——Y``: Y is a project in place X, or a part of project X;
 * ``names``    -- a name that begins with another actor's name of the article is its unit
   (国务院新闻办公室 -> 国务院, 北京安贞医院通州院区 -> 北京安贞医院), a project named after its owner is the
   owner's investment (鞍钢集团新材料钢材项目).
@@ -22,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from kg.nlp.relations.constants import FROM_NAME, OF_PHRASE, SETTING_SAME_SENTENCE
+from kg.nlp.relations.constants import FROM_NAME, JOINT_FOUNDING, OF_PHRASE, SETTING_SAME_SENTENCE
 from kg.nlp.relations.context import SentenceContext
 from kg.nlp.relations.signatures import PLACE_LIKE
 from kg.types import ORGANISATION_CLASSES, EntityClass, Mention, Relation
@@ -225,3 +228,64 @@ def names(ctx: SentenceContext) -> Iterator[Candidate]:
                 yield Candidate(parent, Relation.INVESTS_IN, m, FROM_NAME, "", m.start)
         elif parent.cls in ORGANISATION_CLASSES:
             yield Candidate(m, Relation.SUB_ORGANIZATION_OF, parent, FROM_NAME, "", m.start)
+
+
+_KIND_BEFORE_DASH = re.compile(r"(?:的)?(?:[\u4e00-\u9fff“”\"]{0,8}?(?:工程|项目|通道|枢纽|节点))?——")
+
+
+@register_rule("apposition")
+def apposition(ctx: SentenceContext) -> Iterator[Candidate]:
+    """``在粤港澳大湾区重点工程——黄茅海跨海通道``, ``西部陆海新通道骨干工程——平陆运河青年枢纽一期工程``: the
+    project after the dash is in the place, or part of the project, named before the kind word."""
+    text = ctx.text
+    for i, x in enumerate(ctx.mentions):
+        if x.cls not in PLACE_LIKE | {E.PROJECT}:
+            continue
+        gap = _KIND_BEFORE_DASH.match(text, x.end)
+        if gap is None:
+            continue
+        y = next((m for m in ctx.mentions[i + 1:] if m.start == gap.end()), None)
+        if y is None or y.cls not in (E.PROJECT, E.PARK):
+            continue
+        if x.cls is E.PLACE:
+            yield Candidate(y, Relation.LOCATED_IN, x, OF_PHRASE, "——", y.start)
+        else:
+            yield Candidate(y, Relation.SUB_ORGANIZATION_OF, x, OF_PHRASE, "——", y.start)
+
+
+#: what a joint verb's actors found, host or run (a place hosts, it does not take part)
+_JOINT_OBJECTS = frozenset({E.PROJECT, E.EVENT, E.INNOVATION_PLATFORM, E.PARK, E.ORGANIZATION})
+
+
+@register_rule("joint")
+def joint(ctx: SentenceContext) -> Iterator[Candidate]:
+    """``A、B、C共同主办D`` / ``D由A、B联合发起`` / ``A会同B…``: the actors cooperate pairwise and take part in D."""
+    text, res = ctx.text, ctx.res
+    verbs = sorted(res.words("joint_verb"), key=len, reverse=True)
+    if not verbs:
+        return
+    pattern = re.compile("|".join(map(re.escape, verbs)))
+    for cs, ce in ctx.clauses:
+        cm = ctx.clause_mentions(cs, ce)
+        for match in pattern.finditer(text, cs, ce):
+            v0, v1 = match.span()
+            if any(m.start < v1 and v0 < m.end for m in cm):
+                continue
+            before = [g for g in ctx.groups([m for m in cm if m.end <= v0], partners=True)
+                      if v0 - g.end <= 4 and not re.search(r"[，,、]", text[g.end:v0])]
+            actors = [m for m in (before[-1].members if before else []) if m.cls is not E.PERSON]
+            if len(actors) < 2:
+                continue
+            for a_i, a in enumerate(actors):  # a joint verb is explicit: places acting together cooperate too
+                for b in actors[a_i + 1:]:
+                    yield Candidate(a, Relation.COOPERATES_WITH, b, JOINT_FOUNDING, match.group(), v0)
+            # what they found: the group after the verb, or (passive 由…) the clause's subject before 由
+            after = [m for m in cm if m.start >= v1 and m.start - v1 <= 8 and "的" not in text[v1:m.start]]
+            target = after[0] if after else None
+            if target is None:
+                you = text.rfind("由", cs, before[-1].start)
+                subject = ctx.clause_subject(cs, cm) if you >= 0 else None
+                target = subject.members[0] if subject is not None and subject.end <= you else None
+            if target is not None and target.cls in _JOINT_OBJECTS and target not in actors:
+                for a in actors:
+                    yield Candidate(a, Relation.PARTICIPATES_IN, target, JOINT_FOUNDING, match.group(), v0)
