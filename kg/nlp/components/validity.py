@@ -29,7 +29,7 @@ from kg.types import EntityClass
 __all__ = ["ActorValidity", "COMMON_FREQ", "VERB_FREQ"]
 
 #: a multi-character dictionary word used this often (jieba frequency) is a common word, not a name part
-COMMON_FREQ = 1000
+COMMON_FREQ = 300
 #: a verb used this often ends a name that a place began (联创 is a brand, 开展 a verb)
 VERB_FREQ = 300
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng")
