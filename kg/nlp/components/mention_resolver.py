@@ -197,6 +197,18 @@ class MentionResolver:
             return len(text) <= 4 or "·" in text or self.lexicons.is_transliterated_name(text)
         return True
 
+    def _drop_descriptors(self, index: TokenIndex, chosen: dict) -> None:
+        """``国内首座井站一体标准化储气库——大港油田驴驹河储气库``: a name-like phrase right before a dash and a
+        name describes the name after it; unless it is a known name, it is no mention."""
+        text, lex = index.text, self.lexicons
+        starts = {s for (s, _e) in chosen}
+        for (s, e), m in list(chosen.items()):
+            if m["cls"] in (EntityClass.PERSON.value, EntityClass.PLACE.value) or not text.startswith("——", e):
+                continue
+            name = text[s:e]
+            if e + 2 in starts and name not in lex.gazetteer and name not in lex.short_forms:
+                del chosen[(s, e)]
+
     def _join_place_chains(self, index: TokenIndex, chosen: dict) -> None:
         """Places written one inside the next with nothing between (四川|成都, 北京市|西城区, 湖南|花垣县) are one
         place mention: the most specific one, under the name the article gives it."""
@@ -364,6 +376,7 @@ class MentionResolver:
         index = TokenIndex.of(doc)
         chosen = self._select(doc, index, candidates(doc))
         self._join_place_chains(index, chosen)
+        self._drop_descriptors(index, chosen)
         self._declared(doc, index, chosen)
         self._implicit_company_forms(doc, index, chosen)
         self._propagate_persons(doc, index, chosen)

@@ -264,6 +264,15 @@ class NameGrammar:
             break
         return start
 
+    def _inside_word(self, index: TokenIndex, suffix_start: int, length: int) -> bool:
+        """True when a suffix starts inside a jieba word that is not itself a name word: 局 in 布局 / 格局, 工程 in
+        系统工程, 园 in 家园; 公司 in 子公司 / 母公司 (stop tokens): 中国石油子公司 is a relation, not a name."""
+        if suffix_start in index.start_set:
+            return False
+        word = index.words[index.token_at(suffix_start)]
+        return (length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j")
+                or word in self.lexicons.stop_tokens)
+
     def _rare(self, word: str) -> bool:
         """A word jieba's dictionary has seldom seen: part of a brand (联创), not a verb of the sentence."""
         return self.word_freq.get(word, 0) < RARE_FREQ
@@ -326,13 +335,8 @@ class NameGrammar:
             suffix_start = end - length
             if end in index.start_set and index.words[index.token_at(end)] in _ASPECT_PARTICLES:
                 continue
-            if suffix_start not in index.start_set:
-                # 局 in 布局 / 格局, 工程 in 系统工程: a suffix inside a known word is part of that word;
-                # 公司 in 子公司 / 母公司 (stop tokens): 中国石油子公司 is a relation, not a name
-                word = index.words[index.token_at(suffix_start)]
-                if (length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j")
-                        or word in self.lexicons.stop_tokens):
-                    continue
+            if self._inside_word(index, suffix_start, length):
+                continue
             start = self._extend_left(doc, index, suffix_start, cls, limit)
             if self._generic(doc, index, start, suffix_start, cls):
                 continue
@@ -346,6 +350,8 @@ class NameGrammar:
                 continue
             if end in best and end - best[end][0] > match.start(1):
                 length, cls, _limit = best[end]
+                if self._inside_word(index, end - length, length):
+                    continue  # “新家园”: 园 inside 家园 is no park
                 inner = self._words(doc, index, match.start(1), end)
                 if any(w in _QUOTE_BREAKERS for w in inner):
                     continue  # 变“项目等地”为“地等项目”: a phrase in quotes, not a name

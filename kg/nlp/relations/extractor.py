@@ -103,6 +103,9 @@ class RelationExtractor:
         subj, rel, obj = orient(subj, rel, obj)
         if not fits(rel, subj, obj, places_cooperate):
             return None
+        if rel is Relation.LOCATED_IN and subj.cls is EntityClass.PLACE and not (
+                trigger in self.res.words("place_location") and self._administrative(obj)):
+            return None  # a place lies in a place only where the text says so (正定位于石家庄), not 西安 in 西北
         conf *= min(subj.confidence, obj.confidence) ** 0.5
         return MentionTie(
             subject=subj, relation=rel, object=obj, sentence_start=ctx.start, sentence_end=ctx.end,
@@ -164,6 +167,11 @@ class RelationExtractor:
                             out.append(tie)
                     break
         return out
+
+    def _administrative(self, m: Mention) -> bool:
+        """A place mention naming a GB/T 2260 unit (or opening with one's name)."""
+        names = self.res.region_names
+        return m.text in names or any(m.text[:n] in names for n in range(2, min(7, len(m.text))))
 
     def _explicit_partners(self, ctx: SentenceContext, word: str, a: Mention, b: Mention) -> bool:
         """Places cooperate only through a cooperation word of ``place_cooperation`` with a partner word (与, 和,
