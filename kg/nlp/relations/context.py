@@ -143,7 +143,13 @@ class ArticleContext:
         the name the article writes shows it (中科院长春光机所, 国务院新闻办公室; not 退役军人事务部 -> 国务院)."""
         found = self.res.parents.get(m.canonical or m.text) or self.res.parents.get(m.text)
         if found is None:
-            return None
+            # 川藏铁路色季拉山隧道, 中国科学院深海所: a unit named after a registry body it is not itself
+            text = self.res.strip_places(m.text)
+            size = next((n for n in range(len(text) - 1, 1, -1) if text[:n] in self.res.bodies
+                         and not self.res.same_actor_rest(text[n:])), 0)
+            found = self.res.bodies[text[:size]] if size else None
+            if found is None or found[0] == (m.canonical or m.text):
+                return None
         name, cls = found
         if not any(form in m.text for form in self.res.forms.get(name, (name,)) if len(form) >= 2):
             return None

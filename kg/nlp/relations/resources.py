@@ -65,6 +65,7 @@ class RelationResources:
     senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict)
     parents: dict[str, tuple[str, EntityClass]] = field(default_factory=dict)  # registry: name or alias -> parent
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # registry: name -> every form of it
+    bodies: dict[str, tuple[str, EntityClass]] = field(default_factory=dict)  # registry: form -> (name, class)
     region_names: dict[str, str] = field(default_factory=dict)  # alias -> official name (for 京津 -> 京, 津)
     trigger_regex: re.Pattern | None = None
     title_regex: re.Pattern | None = None
@@ -216,6 +217,7 @@ def load_relation_resources(directory: str | Path | None = None) -> RelationReso
         triggers=triggers,
         parents=parents,
         forms={r.name: (r.name, *r.aliases) for r in rows},
+        bodies={form: (r.name, EntityClass(r.cls)) for r in reversed(rows) for form in (r.name, *r.aliases) if len(form) >= 2},
         modifiers={k: frozenset(v) for k, v in modifiers.items()},
         titles=titles,
         patterns=tuple(patterns),
