@@ -156,8 +156,10 @@ def test_relations_pairclf_context_flags_restrict_the_classifier():
                                 "investsIn": 0.5, "subOrganizationOf": 0.5}, veto=1.01, max_gap=80, **kw, context=context)
 
     assert decide("甲公司与乙公司签署合作协议。", ["甲公司", "乙公司"], "cooperatesWith") == (frozenset(), "cooperatesWith")
-    assert decide("甲公司、乙公司等十家企业发布年报。", ["甲公司", "乙公司"], "cooperatesWith") == ({"listed"}, "none")
-    assert decide("甲公司与乙公司无关。", ["甲公司", "乙公司"], "investsIn>") == ({"no_relation"}, "none")
+    assert decide("甲公司、乙公司等十家企业发布年报。", ["甲公司", "乙公司"], "cooperatesWith") == ({"listed", "no_cue"}, "none")
+    # two names in one sentence with no relation cue between them are no evidence of a tie
+    assert decide("甲公司今天发布年报，乙公司股价上涨。", ["甲公司", "乙公司"], "cooperatesWith") == ({"no_cue"}, "none")
+    assert decide("甲公司与乙公司无关。", ["甲公司", "乙公司"], "investsIn>") == ({"no_relation", "no_cue"}, "none")
     assert decide("甲公司与乙公司签署收购协议。", ["甲公司", "乙公司"], "cooperatesWith") == ({"not_cooperation"}, "none")
     assert decide("甲公司与乙公司签署收购协议。", ["甲公司", "乙公司"], "investsIn>")[1] == "investsIn>"
     nested = ["创新中心", "创新中心德州分中心"]

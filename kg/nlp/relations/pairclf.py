@@ -211,6 +211,7 @@ def combine(cand: PairCandidate, probs: dict[str, float], *, thresholds: dict[st
     context : set of str
         What :func:`pair_context` found around the pair: ``no_relation`` (无关: no classifier tie),
         ``listed`` (only 、 and other names between them: items of one list, no classifier tie),
+        ``no_cue`` (no relation cue between them, nor a partner word with a cue right after: no classifier tie),
         ``nested`` (one name inside the other: no classifier cooperation or investment),
         ``not_cooperation`` (收购协议: no classifier cooperation, as the rules do).
 
@@ -223,8 +224,8 @@ def combine(cand: PairCandidate, probs: dict[str, float], *, thresholds: dict[st
         if cand.rule.startswith((Relation.COOPERATES_WITH.value, Relation.INVESTS_IN.value)) and probs["none"] >= veto:
             return "none"
         return cand.rule
-    if cand.rule_negated or cand.second.start - cand.first.end > max_gap or context & {"no_relation", "listed"}:
-        return "none"  # a denied tie is the rules' to read
+    if cand.rule_negated or cand.second.start - cand.first.end > max_gap or context & {"no_relation", "listed", "no_cue"}:
+        return "none"  # a denied tie is the rules' to read; no cue or a list: no evidence of a tie
     label = max(probs, key=probs.get)
     rel, _ = label_relation(label)
     if rel is None or probs[label] < thresholds.get(rel.value, 1.01):
@@ -252,7 +253,21 @@ def pair_context(text: str, cand: PairCandidate, mentions: Sequence[Mention], re
             between[i - a.end] = ""
     if set("".join(between)) <= set("、等"):
         flags.add("listed")
+    if not _cue_between(text, cand, "".join(between), res):
+        flags.add("no_cue")
     return frozenset(flags)
+
+
+def _cue_between(text: str, cand: PairCandidate, between: str, res: RelationResources) -> bool:
+    """A relation cue stands between the two names (A收购B, A持有B), or a partner word does and a cue follows
+    the second name closely (A与B签约): two names merely in one sentence are no evidence of a tie."""
+    def cue(span: str) -> bool:
+        return bool(res.trigger_regex and res.trigger_regex.search(span)) or any(w in span for w in res.words("pair_cue"))
+
+    if cue(between):
+        return True
+    after = text[cand.second.end:min(cand.sentence_end, cand.second.end + 8)]
+    return any(w in between for w in res.words("partner")) and cue(after)
 
 
 def words_near(text: str, cand: PairCandidate, words: frozenset[str] | set[str]) -> bool:
