@@ -58,6 +58,8 @@ _ASPECT_PARTICLES = {"了", "过", "着"}
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30})[”\"’」』]")
 _OPEN_PAREN, _CLOSE_PAREN = ("(", "（"), (")", "）")
 _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "‘", "「", "『"), ("”", "’", "」", "』")
+#: a superlative or first-of-its-kind description before a name: 我国首个, 全球最大的, 国内首座
+_DESCRIPTOR_OPENING = re.compile(r"(?:我国|全国|国内|全球|世界|亚洲|全省|全市|省内)(?:首个|首座|首条|首家|首批|第一[个座条家]|最大的?|最长的?|单体最大的?)")
 #: longest quoted part taken into a name (钛合金材料“众筹科研”项目)
 MAX_QUOTED = 12
 #: jieba frequency under which a verb-tagged word is rare enough to be part of a name (联创 55, 开展 6910)
@@ -101,6 +103,8 @@ class NameGrammar:
             if table:
                 automaton.make_automaton()
         self.org_suffixes = tuple(s for s, (cls, _l) in lexicons.suffixes.items() if cls.value not in _EVENT_LIKE)
+        self.owner_suffixes = tuple(s for s, (cls, _l) in lexicons.suffixes.items()
+                                    if cls.value not in _EVENT_LIKE and cls is not EntityClass.PARK)
         # a project name may contain a park or platform (纳米科技产业园一期建设项目) but not its owner
         self.legal_suffixes = tuple(s for s, (cls, _l) in lexicons.suffixes.items() if cls.value in _ORG_CLASSES)
         self._suffixes_by_length = sorted(lexicons.suffixes.items(), key=lambda kv: -len(kv[0]))
@@ -221,8 +225,11 @@ class NameGrammar:
                 # (第三届 + 定州市…) and [Org][Place][Unit] (京津冀国家技术创新中心 + 德州 + 产业创新中心)
                 if event_like and (numeral or word[0].isdigit() or word.startswith("第") or word.endswith(("年", "届"))):
                     pass
-                elif (word.endswith(self.org_suffixes) or word in lex.gazetteer or word in lex.short_forms) and not event_like:
-                    last_place = None  # 首钢 + 迁安 + 钢铁公司: a known organisation before the place
+                elif (word.endswith(self.owner_suffixes) or lex.gazetteer.get(word, EntityClass.PARK) is not EntityClass.PARK
+                      or word in lex.short_forms) and not event_like:
+                    # [Org][Place][Unit]: 京津冀国家技术创新中心 + 德州 + 产业创新中心, 首钢 + 迁安 + 钢铁公司 (a park
+                    # before a place and an organisation hosts it: 中原科技城 + 河南省科学院 are two names)
+                    last_place = None
                 else:
                     break
             elif numeral:
@@ -242,6 +249,13 @@ class NameGrammar:
         return self._strip_leading(doc, index, start, suffix_start, event_like)
 
     def _strip_leading(self, doc: Doc, index: TokenIndex, start: int, end: int, event_like: bool = True) -> int:
+        start = self._strip_words(doc, index, start, end, event_like)
+        described = _DESCRIPTOR_OPENING.match(index.text, start, end)
+        if described and described.end() in index.start_set and described.end() < end:
+            return described.end()  # 我国首个 + 深远海浮式风电平台: a description, not the name
+        return start
+
+    def _strip_words(self, doc: Doc, index: TokenIndex, start: int, end: int, event_like: bool = True) -> int:
         """Drop what opens a name without belonging to it: a place and then a frequent verb (沪 + 出席 +
         2024世界人工智能大会, 运营 + 拉林铁路), and for events and projects any leading verbs and counted
         numerals (办好 + 一个 + 品牌论坛)."""
