@@ -62,6 +62,8 @@ _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "‘", "「", "『"), ("”", "’", "」"
 _DESCRIPTOR_OPENING = re.compile(r"(?:我国|全国|国内|全球|世界|亚洲|全省|全市|省内)(?:首个|首座|首条|首家|首批|第一[个座条家]|最大的?|最长的?|单体最大的?)")
 #: longest quoted part taken into a name (钛合金材料“众筹科研”项目)
 MAX_QUOTED = 12
+#: jieba frequency from which a verbal noun opening a project or event name is the sentence's verb
+COMMON_VN_FREQ = 1000
 #: jieba frequency under which a verb-tagged word is rare enough to be part of a name (联创 55, 开展 6910)
 RARE_FREQ = 300
 
@@ -271,7 +273,9 @@ class NameGrammar:
                 i = k + 1
                 start = index.starts[i] if i < len(index) else end
                 continue
-            if k == i and event_like and (tag in _VERB_TAGS and not self.lexicons.is_generic(word) or _COUNTED.match(word)):
+            leading_vn = tag == "vn" and self.word_freq.get(word, 0) >= COMMON_VN_FREQ  # 运营 + 拉林铁路, 启动 + 新年消费节
+            if k == i and event_like and (tag in _VERB_TAGS and not self.lexicons.is_generic(word) or leading_vn
+                                          or _COUNTED.match(word)):
                 i += 1
                 start = index.starts[i] if i < len(index) else end
                 continue

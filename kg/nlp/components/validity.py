@@ -40,6 +40,8 @@ _QUANTIFIED_BEFORE = re.compile(
     r"|(?:一批批?|一大批|一系列|一些|这些|那些|各类|各种|各个|各地|多家|多个|多所|多项|众多|若干|诸多|上述|一批新|部分|其他|其它|所有|每个|每家)$")
 _QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|大批|一系列|一些|上述|多家|多个|众多|若干|诸多|各类|各种|所有|其他|其它"
                                r"|[0-9０-９]+(?:个|项|家|批|所|座|条|类|种)|第[一二三四五六七八九十0-9]+批)")
+#: a count right after a span: 实施“千企技改”项目1000项, 新增重大产业项目100项以上
+_COUNTED_AFTER = re.compile(r"[0-9０-９]+(?:多|余)?(?:个|项|家|所|座|条|批)")
 _STAT_ORGS = {EntityClass.ENTERPRISE, EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_AGENCY,
               EntityClass.INNOVATION_PLATFORM, EntityClass.RESEARCH_INSTITUTE, EntityClass.UNIVERSITY}
 _COUNTABLE = _STAT_ORGS | {EntityClass.PARK, EntityClass.PROJECT, EntityClass.EVENT}
@@ -103,7 +105,7 @@ class ActorValidity:
             return "a phrase with 的"
         if klass in _COUNTABLE:
             before = text[max(0, start - 6):start].rstrip(" \u3000了")
-            if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span):
+            if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span) or _COUNTED_AFTER.match(text, end):
                 return "quantified: many things or a kind"
         words = self._words(index, start, end)
         # a place, then a common verb: the walk went over a clause (广西开展工业项目)

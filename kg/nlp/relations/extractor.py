@@ -101,8 +101,10 @@ class RelationExtractor:
         The status is read from ``clause_start`` to the trigger at ``pos`` (or to ``status_end``).
         """
         subj, rel, obj = orient(subj, rel, obj)
-        if not fits(rel, subj, obj, places_cooperate):
-            return None
+        if not fits(rel, subj, obj, places_cooperate) or self._meeting(subj) or self._meeting(obj):
+            return None  # a meeting (…会议在京召开) is no actor of the graph
+        if rel in (Relation.LOCATED_IN, Relation.RELOCATED_TO) and obj.cls is EntityClass.PLACE and not self._administrative(obj):
+            return None  # 黄河流域, 西北, 金沙江: not a place the graph locates actors in
         if rel is Relation.LOCATED_IN and subj.cls is EntityClass.PLACE and not (
                 trigger in self.res.words("place_location") and self._administrative(obj)):
             return None  # a place lies in a place only where the text says so (正定位于石家庄), not 西安 in 西北
@@ -169,9 +171,15 @@ class RelationExtractor:
         return out
 
     def _administrative(self, m: Mention) -> bool:
-        """A place mention naming a GB/T 2260 unit (or opening with one's name)."""
-        names = self.res.region_names
-        return m.text in names or any(m.text[:n] in names for n in range(2, min(7, len(m.text))))
+        """A place mention naming a GB/T 2260 unit (or opening with one's name), a region group (京津冀) or a
+        foreign country the NER knows (its canonical)."""
+        names, text = self.res.region_names, m.canonical or m.text
+        if text in names or m.text in names or m.text in self.res.region_groups or m.source in ("anaphora", "relations"):
+            return True
+        return any(m.text[:n] in names or m.text[:n] in self.res.region_groups for n in range(2, min(7, len(m.text))))
+
+    def _meeting(self, m: Mention) -> bool:
+        return m.cls is EntityClass.EVENT and m.text.endswith(tuple(self.res.words("meeting_head")))
 
     def _explicit_partners(self, ctx: SentenceContext, word: str, a: Mention, b: Mention) -> bool:
         """Places cooperate only through a cooperation word of ``place_cooperation`` with a partner word (与, 和,

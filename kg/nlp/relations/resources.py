@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.region_tables import read_regions
+from kg.region_tables import read_region_groups, read_regions
 from kg.registries import read_registries
 from kg.types import EntityClass, Relation
 
@@ -66,6 +66,8 @@ class RelationResources:
     parents: dict[str, tuple[str, EntityClass]] = field(default_factory=dict)  # registry: name or alias -> parent
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # registry: name -> every form of it
     bodies: dict[str, tuple[str, EntityClass]] = field(default_factory=dict)  # registry: form -> (name, class)
+    spanning: frozenset[str] = frozenset()  # registry projects without one seat (一带一路, 中欧班列): every form
+    region_groups: frozenset[str] = frozenset()  # 京津冀, 长三角 ... (region_groups.tsv)
     region_names: dict[str, str] = field(default_factory=dict)  # alias -> official name (for 京津 -> 京, 津)
     trigger_regex: re.Pattern | None = None
     title_regex: re.Pattern | None = None
@@ -218,6 +220,9 @@ def load_relation_resources(directory: str | Path | None = None) -> RelationReso
         parents=parents,
         forms={r.name: (r.name, *r.aliases) for r in rows},
         bodies={form: (r.name, EntityClass(r.cls)) for r in reversed(rows) for form in (r.name, *r.aliases) if len(form) >= 2},
+        spanning=frozenset(f for r in rows if r.cls == "Project" and not r.region for f in (r.name, *r.aliases)),
+        region_groups=frozenset(g.name for g in read_region_groups(base / "region_groups.tsv", None, []))
+        if (base / "region_groups.tsv").is_file() else frozenset(),
         modifiers={k: frozenset(v) for k, v in modifiers.items()},
         titles=titles,
         patterns=tuple(patterns),

@@ -164,6 +164,8 @@ def setting(ctx: SentenceContext) -> Iterator[Candidate]:
             if text[cs2 - 1] in "；;" or _setting_of(ctx, cs2, ce2) is not None:
                 break
             for m in ctx.clause_mentions(cs2, ce2):
+                if text.startswith("在", m.start - 1) or m.text in ctx.res.spanning:
+                    continue  # 在X… is a setting of its own; 中欧班列, 一带一路 span provinces
                 if m.cls in LOCATABLE if host.cls in PLACE_LIKE else m.cls in (E.PROJECT, E.EVENT):
                     yield Candidate(m, Relation.LOCATED_IN, host, SETTING_SAME_SENTENCE, "在…，", cs, (cs2, ce2))
 
@@ -185,6 +187,8 @@ def of_phrase(ctx: SentenceContext) -> Iterator[Candidate]:
                         owner = m
         if owner is None or text[owner.start - 1:owner.start] == "在" and _setting_of_any(ctx, owner):
             continue  # the setting rule reads 在X的Y
+        if text[owner.start - 1:owner.start] in ("和", "与", "及", "、"):
+            continue  # 连接北京和雄安新区的京雄高速: the 的 ends a clause about a list, not an owner
         group = next(g for g in ctx.groups([m for m in ctx.mentions if m.start >= unit.start], partners=True)
                      if g.start == unit.start)
         for member in group.members:
