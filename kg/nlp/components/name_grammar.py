@@ -202,8 +202,8 @@ class NameGrammar:
                 break
             if j == i - 1 and start == index.starts[i] and cls == EntityClass.PARK.value and self._suffix_class(word) == cls:
                 break  # 长治高新区 + 新区: the second suffix is a part of the first park, not a name
-            if event_like and word.endswith(breaks):
-                break
+            if cls == EntityClass.EVENT.value and word.endswith(breaks):
+                break  # an event stops at an organisation; a project keeps its owner (鞍钢集团新材料钢材项目)
             if event_like and j < i - 1 and self._suffix_class(word) in _EVENT_LIKE and (
                     lex.is_generic(word) or word in lex.suffixes):
                 break  # 重点工程乌江白马航电枢纽工程: a kind word or a bare project word before the project's own name
@@ -358,8 +358,8 @@ class NameGrammar:
             start = self._extend_left(doc, index, suffix_start, cls, limit)
             if self._generic(doc, index, start, suffix_start, cls):
                 continue
-            if cls == EntityClass.ENTERPRISE.value and self.lexicons.describes_place(text[start:end], text[suffix_start:end]):
-                continue
+            if self.lexicons.describes_place(text[start:end], text[suffix_start:end]):
+                continue  # 美国公司, 沧州中心: a place and a head describe, they do not name
             confidence = 0.6 if cls == EntityClass.PROJECT.value else 0.85
             add_candidate(doc, start, end, cls, "grammar", confidence)
         for match in _QUOTED.finditer(text):
@@ -424,7 +424,7 @@ class NameGrammar:
                 len(item) >= 2
                 and not lex.is_industry_or_generic(item)
                 and not lex.is_places(item)
-                and self.tags.get(item, "")[:1] != "v"
+                and self.tags.get(item, "")[:1] not in ("v", "d", "a")  # 越来越 + 多新企业: an adverb, no name
                 and not any(name in item and name != item for name in self._known_in(item))
             ):
                 return  # the nearest item is no name (带动40余个…企业, 全国100多所高校, 机械、能源等大企业)

@@ -115,6 +115,10 @@ class ActorValidity:
         if 0 < k < len(words) and self.tags.get(words[k]) in _VERB_TAGS and self.freq.get(words[k], 0) >= VERB_FREQ:
             return "verb phrase"
         suffix = lex.type_suffix(span, proper=True)
+        if suffix is not None and len(suffix) == 1 and words and len(words[-1]) > 1:
+            suffix = None  # 布局 ends in 局 but is no bureau
+        if re.search(r"很多|许多|一批|多个|若干|[百千万]亿", span):
+            return "quantified: many things or an amount"
         if suffix is None:
             # the tagger (trained on CLUENER's brands) reads slogans and common nouns of policy news as
             # organisations: without a type suffix only a known name (gazetteer, registry) is one
