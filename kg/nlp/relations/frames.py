@@ -118,6 +118,21 @@ def cross(a: Group | None, b: Group | None, factor: float) -> Pairs:
     return [(x, y, factor) for x in a.members for y in b.members]
 
 
+#: after a partner list, a count and a kind noun: the names modify the noun (三国企业, 等地企业, 的高校)
+_MODIFIED_HEAD = re.compile(r"(?:等|的)?(?:[两三四五六七八九十几多]+(?:国|地|省|市|方))?(?:等地)?(?:企业|公司|机构|单位|高校|院所|代表|客商)")
+
+
+def _unknown_actor_before(ctx: SentenceContext, hit: Hit, at: int) -> bool:
+    """True when the two characters before a partner word are a word no mention covers (内地与, 企业与): the
+    frame's actor is there, unnamed, and borrowing the sentence's topic would be a guess."""
+    before = ctx.text[max(hit.clause_start, at - 2):at]
+    if len(before) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in before):
+        return False
+    if any(m.start < at and m.end > at - 2 for m in hit.clause_mentions):
+        return False
+    return not any(before.endswith(w) for w in ctx.res.words("before_partner"))
+
+
 def _symmetric(ctx: SentenceContext, hit: Hit, with_object: bool) -> Pairs:
     text, res = ctx.text, ctx.res
     slots = Slots(ctx, hit, partners=False)
@@ -134,6 +149,10 @@ def _symmetric(ctx: SentenceContext, hit: Hit, with_object: bool) -> Pairs:
         heads = slots.heads(at + len(word), t0, slots.left)
         if not heads or heads[0].start - (at + len(word)) > MAX_PARTNER_GAP:
             continue
+        if _MODIFIED_HEAD.match(text, heads[-1].end, t0):
+            continue  # 与哈萨克斯坦、乌兹别克斯坦三国企业签署: the names say whose companies, they are not the partners
+        if _unknown_actor_before(ctx, hit, at):
+            continue  # 内地与澳门签署: the actor is a word the NER does not know, not the sentence's topic
         actor, factor = slots.subject_before(at)
         if actor is not None:
             rest = [m for m in actor.members if m not in heads]

@@ -21,6 +21,8 @@ from kg.types import EntityClass, Relation
 __all__ = ["RESOURCE_DIR", "Trigger", "Pattern", "Sense", "RelationResources", "load_relation_resources", "read_tsv"]
 
 RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources"
+_OWNER_CLASSES = {"Enterprise", "University", "ResearchInstitute", "InnovationPlatform", "GovernmentAgency",
+                  "Organization"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class RelationResources:
     bodies: dict[str, tuple[str, EntityClass]] = field(default_factory=dict)  # registry: form -> (name, class)
     spanning: frozenset[str] = frozenset()  # registry projects without one seat (一带一路, 中欧班列): every form
     region_groups: frozenset[str] = frozenset()  # 京津冀, 长三角 ... (region_groups.tsv)
+    owner_suffixes: dict[str, EntityClass] = field(default_factory=dict)  # 集团, 医院, 大学 ... -> class (NER's table)
     region_names: dict[str, str] = field(default_factory=dict)  # alias -> official name (for 京津 -> 京, 津)
     trigger_regex: re.Pattern | None = None
     title_regex: re.Pattern | None = None
@@ -207,6 +210,16 @@ def load_relation_resources(directory: str | Path | None = None) -> RelationReso
                 if region.level in ("province", "city") or len(alias) >= 2:
                     region_names.setdefault(alias, region.name)
 
+    owner_suffixes: dict[str, EntityClass] = {}
+    suffix_file = base / "lexicons" / "name_suffixes.tsv"
+    if suffix_file.is_file():  # the NER's type suffixes: a name ending in one inside a longer name is its owner
+        with suffix_file.open(encoding="utf-8") as fh:
+            for line in fh:
+                cells = line.rstrip("\n").split("\t")
+                if len(cells) >= 2 and not line.startswith("#") and cells[1] in _OWNER_CLASSES:
+                    owner_suffixes[cells[0]] = EntityClass(cells[1])
+                    if len(cells) > 3 and "descriptive" in cells[3]:
+                        modifiers.setdefault("descriptive_suffix", set()).add(cells[0])
     rows = read_registries(base)
     classes = {r.name: EntityClass(r.cls) for r in rows}
     parents: dict[str, tuple[str, EntityClass]] = {}
@@ -217,6 +230,7 @@ def load_relation_resources(directory: str | Path | None = None) -> RelationReso
 
     res = RelationResources(
         triggers=triggers,
+        owner_suffixes=owner_suffixes,
         parents=parents,
         forms={r.name: (r.name, *r.aliases) for r in rows},
         bodies={form: (r.name, EntityClass(r.cls)) for r in reversed(rows) for form in (r.name, *r.aliases) if len(form) >= 2},
