@@ -51,7 +51,8 @@ Output columns: ``code  name  aliases  level  parent`` (tab separated, one heade
 
 Fixes kept (see ``LEGACY_CODES``, ``ADDED``): the statistical/cpca placeholders 139001 定州 → 130682 (under
 保定 130600) and 139002 辛集 → 130181 (under 石家庄 130100), for inputs that still carry them; 雄安新区
-133100 (not a GB/T 2260 unit, absent from the MCA table) added as a city inside 河北 130000.  The old fixes
+133100 (not a GB/T 2260 unit, absent from the MCA table) added as a county-level unit inside 保定 130600, where
+its counties 雄县, 容城, 安新 are (ANNOTATION.md scores 雄安 actors at city level as 河北省保定市).  The old fixes
 of cpca's 2021 table (莱芜 371200 merged into 济南, 那曲地区 542400 → 那曲市 540600) are in the source.
 """
 
@@ -80,7 +81,7 @@ LEGACY_CODES = {
     "139002": ("130181", None, "130100"),  # 辛集市
 }
 ADDED = [  # code, name, extra aliases, level, parent: units the source lacks
-    ("133100", "雄安新区", ["河北雄安新区", "雄安"], "city", "130000"),
+    ("133100", "雄安新区", ["河北雄安新区", "雄安"], "district", "130600"),
 ]
 # Usual short forms the rules cannot derive (each must stay unique in the table).
 EXTRA_ALIASES = {

@@ -69,6 +69,10 @@ from kg.types import (
 
 __all__ = ["Resolver", "entity_key"]
 
+#: classes whose seat a name can imply (a provincial or national body); companies and parks may be anywhere
+SEATED_CLASSES = frozenset({EntityClass.GOVERNMENT_AGENCY, EntityClass.ORGANIZATION, EntityClass.RESEARCH_INSTITUTE})
+#: where national bodies sit when the text does not say (ANNOTATION.md: 国家发展改革委 -> 北京市)
+NATIONAL_SEAT = "110000"
 FALLBACK_CLASSES = frozenset(
     {EntityClass.ENTERPRISE, EntityClass.PARK, EntityClass.INNOVATION_PLATFORM, EntityClass.PROJECT, EntityClass.GOVERNMENT_AGENCY,
      EntityClass.ORGANIZATION, EntityClass.RESEARCH_INSTITUTE}
@@ -132,6 +136,10 @@ class Resolver:
                 self.registry.setdefault(form, row)
         for form in shared:
             del self.registry[form]
+        self.capitals = {c[0]: c[1] for _, c in self._rows_of(base / "provincial_capitals.tsv")
+                         if len(c) >= 2 and c[0] in self.regions and c[1] in self.regions}
+        self.national_prefixes = tuple(
+            normalise_name(c[0]) for _, c in self._rows_of(base / "resolve" / "national_prefixes.tsv") if c and c[0])
         for form, row in self.registry.items():
             if row.region in self.regions:
                 self.known_regions[form] = row.region
@@ -294,12 +302,29 @@ class Resolver:
             key_of[m] = self._link(m, fresh, home, not_keys)
 
         self._locate(ties, key_of, fresh)
+        nearby = self._nearby_places(clean.text, all_mentions, key_of)
         for key, info in fresh.items():
-            self._commit(key, info, home)
+            self._commit(key, info, nearby.get(key, home))
         touched = {key_of[m] for m in all_mentions}
         out_ties = self._ties(clean, ties, key_of)
         entities = tuple(self._by_key[k] for k in sorted(touched))
         return Extraction(article=article, entities=entities, ties=out_ties, mentions=tuple(mentions))
+
+    @staticmethod
+    def _nearby_places(text: str, mentions: list[Mention], key_of: dict[Mention, str]) -> dict[str, str]:
+        """For each entity, the region of the nearest place named before its first mention in the same paragraph
+        (the fallback guess, better than the article's most mentioned place: 在林芝，… 米林水电站)."""
+        places = sorted((m.start, key_of[m][6:]) for m in mentions
+                        if m.cls is EntityClass.PLACE and key_of.get(m, "").startswith("place-"))
+        first: dict[str, int] = {}
+        for m in mentions:
+            first[key_of[m]] = min(first.get(key_of[m], m.start), m.start)
+        out = {}
+        for key, start in first.items():
+            before = [(s, code) for s, code in places if s < start and "\n" not in text[s:start]]
+            if before:
+                out[key] = before[-1][1]
+        return out
 
     def _name_of(self, m: Mention) -> str:
         """The mention's canonical name when plausible, else its text.
@@ -357,14 +382,15 @@ class Resolver:
                 region = self.regions.code_for(name) or self.regions.region_in_name(name)
                 source = "name" if region else None
         else:
-            region = self.regions.region_in_name(name)
-            source = "name" if region else None
             row = self.registry.get(name) or self.registry.get(self.short_forms.get(name, ""))
             if row is not None and _family(EntityClass(row.cls)) == fam:
                 display = normalise_name(row.name)  # the official name: one entity whatever form an article uses
-            known = self.known_regions.get(name) or self.known_regions.get(self.short_forms.get(name, ""))
-            if known and (region is None or self.regions.is_within(known, region)):
-                region, source = known, "registry"
+                # the registry knows the seat; a body it lists without one (一带一路, 上海合作组织) has none, whatever
+                # place its name holds (平陆运河 is in 广西, not in 平陆县)
+                region, source = (row.region, "registry") if row.region in self.regions else (None, None)
+            else:
+                region = self._seat_from_name(name, m.cls)
+                source = "name" if region else None
         key = None
         if m.cls is not EntityClass.PLACE or not region:
             # the name the article writes first (a known entity may carry it), then the official one
@@ -382,6 +408,21 @@ class Resolver:
         if region and (info["region"] is None or self.regions.is_within(region, info["region"])):
             info["region"], info["source"] = region, source
         return key
+
+    def _seat_from_name(self, name: str, cls: EntityClass) -> str | None:
+        """The region a name states: its place prefix (``region_in_name``); a provincial body (湖北省文化和旅游厅)
+        sits in the provincial capital (``provincial_capitals.tsv``), a national one (国家…, 中央…, 全国…) in 北京.
+        """
+        region = self.regions.region_in_name(name)
+        if cls not in SEATED_CLASSES:
+            return region
+        if region is None:
+            return NATIONAL_SEAT if name.startswith(self.national_prefixes) and NATIONAL_SEAT in self.regions else None
+        capital = self.capitals.get(region)
+        province = self.regions.name_of(region) or ""
+        if capital and name.startswith(province):
+            return capital
+        return region
 
     def _find_fresh(self, fam: str, name: str, fresh: dict[str, dict]) -> str | None:
         """Match against entities first seen in this article (not yet remembered)."""
