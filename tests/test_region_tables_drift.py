@@ -156,4 +156,4 @@ def test_region_alias_rules_on_a_small_table(tmp_path):
     assert "长安" not in aliases["610116"] and "长安" not in aliases["130102"]  # two regions share it
     assert "鄂温克旗" in aliases["150724"] and "鄂温克" not in aliases["150724"]
     assert "本溪县" in aliases["210521"]
-    assert rows["133100"][1:] == ["雄安新区", "河北雄安新区|雄安", "city", "130000"]
+    assert rows["133100"][1:] == ["雄安新区", "河北雄安新区|雄安", "district", "130600"]

@@ -125,4 +125,4 @@ def test_regions_make_script_reproduces_committed_table(tmp_path):
     rows = {line.split("\t")[0]: line.rstrip("\n").split("\t") for line in out.read_text(encoding="utf-8").splitlines()[1:]}
     assert rows["130682"][1:] == ["定州市", "保定定州市|保定定州|定州", "district", "130600"]
     assert rows["110102"][4] == "110000" and "北京西城区" in rows["110102"][2].split("|")
-    assert rows["133100"][3] == "city" and "110100" not in rows
+    assert rows["133100"][3:] == ["district", "130600"] and "110100" not in rows

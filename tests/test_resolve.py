@@ -81,8 +81,9 @@ def test_resolve_parent_sharing_its_subsidiarys_brand_stays_apart():
     ex = resolve(Resolver(), text, [("南京红宝丽新材料有限公司", E.ENTERPRISE), ("红宝丽", E.ENTERPRISE)])
     ents = by_name(ex)
     assert ents["红宝丽"].key != ents["南京红宝丽新材料有限公司"].key
-    assert [(t.subject.name, t.relation, t.object.name) for t in ex.ties] == [
-        ("南京红宝丽新材料有限公司", Relation.SUB_ORGANIZATION_OF, "红宝丽")]
+    # (红宝丽 is a listed company: the registry names it 红宝丽集团股份有限公司)
+    assert [(t.subject.key, t.relation, t.object.key) for t in ex.ties] == [
+        (ents["南京红宝丽新材料有限公司"].key, Relation.SUB_ORGANIZATION_OF, ents["红宝丽"].key)]
     alone = by_name(resolve(Resolver(), "南京红宝丽新材料有限公司获得认定。红宝丽发展很快。",
                             [("南京红宝丽新材料有限公司", E.ENTERPRISE), ("红宝丽", E.ENTERPRISE)]))
     assert {e.name for e in alone.values()} == {"南京红宝丽新材料有限公司"}
