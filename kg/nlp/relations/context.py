@@ -231,6 +231,23 @@ class ArticleContext:
                                      canonical=home.canonical or home.text))
         return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
+    def region_pieces(self, a: int, b: int) -> list[Mention]:
+        """Place mentions for a span made only of region names (京津 -> 京, 津; 沪苏浙皖), else []."""
+        out, pos = [], a
+        names, text = self.res.region_names, self.text
+        while pos < b:
+            for size in range(min(6, b - pos), 0, -1):
+                piece = text[pos:pos + size]
+                if piece in names:
+                    o0, o1 = self.clean.to_original(pos, pos + size)
+                    out.append(Mention(piece, EntityClass.PLACE, pos, pos + size, o0, o1, source="relations",
+                                       confidence=0.8, canonical=names[piece]))
+                    pos += size
+                    break
+            else:
+                return []
+        return out
+
     def _with_abbreviated_places(self, s: int, e: int, mentions: list[Mention]) -> list[Mention]:
         """在京召开, 在沪出席: a one-character region name right after 在 is a place mention (source ``relations``)."""
         names, text = self.res.region_names, self.text

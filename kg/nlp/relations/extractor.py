@@ -88,7 +88,8 @@ class RelationExtractor:
                     window_start = next((cs for cs, ce in ctx.clauses if cs <= c.position < ce), ctx.start)
                     window_end = c.position
                 tie = self._tie(ctx, c.subject, c.relation, c.object, c.confidence, c.cue or None, c.position,
-                                window_start, {"rule": rule.registry_name}, status_end=window_end)
+                                window_start, {"rule": rule.registry_name}, status_end=window_end,
+                                places_cooperate=c.explicit)
                 if tie:
                     out.append(tie)
         return out
@@ -265,24 +266,8 @@ class RelationExtractor:
         out: list[Mention] = []
         for m in (m for m in ctx.mentions if m.start < b and a < m.end):
             # a place the NER read as one name but that is several regions (京津) is split
-            pieces = (self._region_pieces(ctx, m.start, m.end)
+            pieces = (ctx.article.region_pieces(m.start, m.end)
                       if m.cls is EntityClass.PLACE and m.text not in self.res.region_names else [])
             out.extend(pieces if len(pieces) > 1 else [m])
-        return out or self._region_pieces(ctx, a, b)
+        return out or ctx.article.region_pieces(a, b)
 
-    def _region_pieces(self, ctx: SentenceContext, a: int, b: int) -> list[Mention]:
-        """Place mentions for a span made only of region names (京津 -> 京, 津), else []."""
-        out, pos = [], a
-        names, text, clean = self.res.region_names, ctx.text, ctx.article.clean
-        while pos < b:
-            for size in range(min(6, b - pos), 0, -1):
-                piece = text[pos:pos + size]
-                if piece in names:
-                    o0, o1 = clean.to_original(pos, pos + size)
-                    out.append(Mention(piece, EntityClass.PLACE, pos, pos + size, o0, o1, source="relations",
-                                       confidence=0.8, canonical=names[piece]))
-                    pos += size
-                    break
-            else:
-                return []
-        return out

@@ -201,6 +201,30 @@ def stake(ctx: SentenceContext, hit: Hit) -> Pairs:
     return cross(actor, Group([owned.members[-1]]), factor)
 
 
+@register_frame("you")
+def you(ctx: SentenceContext, hit: Hit) -> Pairs:
+    """``由X主导的Y`` / ``Y由X投资援建`` -> relation(X, Y): the agent follows 由, the thing is after 的 or is the
+    clause's subject."""
+    slots = Slots(ctx, hit, partners=True)
+    text, cs, t0 = ctx.text, hit.clause_start, hit.start
+    you_at = text.rfind("由", cs, t0)
+    if you_at < 0:
+        return []
+    agents = next((g for g in slots.groups_left if g.start > you_at and g.start - you_at <= 2), None)
+    if agents is None or t0 - agents.end > 4 or not re.fullmatch(r"(?:共同|联合|一起|牵头|负责)?", text[agents.end:t0]):
+        return []
+    thing = None
+    if text.startswith("的", hit.end):
+        after = [m for m in slots.right if m.start - hit.end <= 8 and "，" not in text[hit.end:m.start]]
+        thing = Group(after[:1]) if after else None
+    if thing is None:
+        before = [g for g in slots.groups_left if g.end <= you_at]
+        thing = before[-1] if before else (hit.topic if hit.topic is not None and hit.topic.end <= you_at else None)
+    if thing is None:
+        return []
+    return cross(agents, thing, 1.0)
+
+
 @register_frame("yiwei")
 def yiwei(ctx: SentenceContext, hit: Hit) -> Pairs:
     """``以X、Y为标杆`` -> relation(subject, X) for every item (counted by its head mention)."""

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from kg.nlp.relations.constants import FROM_NAME, JOINT_FOUNDING, OF_PHRASE, SETTING_SAME_SENTENCE
+from kg.nlp.relations.constants import FROM_NAME, JOINT_FOUNDING, OF_PHRASE, SETTING_SAME_SENTENCE, VENUE
 from kg.nlp.relations.context import SentenceContext
 from kg.nlp.relations.signatures import PLACE_LIKE
 from kg.types import ORGANISATION_CLASSES, EntityClass, Mention, Relation
@@ -42,7 +42,7 @@ OWNERS = ORGANISATION_CLASSES - {E.GOVERNMENT_AGENCY}
 _PLACE_MODIFIER = re.compile(r"(?:正在|新|在|已)?(?:建设|建成|新建成|新建|落成|打造|投用|建)?(?:中|起来)?")
 #: what may close a setting clause after its place: 里, 内, 现场, and unnamed smaller places (槎水镇中畈村)
 _SETTING_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|村|街道|社区|园区))*(?:里|内|中|上|现场|一带|境内|当地)?")
-_SETTING_HEAD = re.compile(r"(?:[^，,。；;在]{0,8}?)在")
+_SETTING_HEAD = re.compile(r"(?:[^，,。；;在]{0,8}?)(?:在|走进|来到)")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Candidate:
     cue: str
     position: int
     window: tuple[int, int] | None = None  # where the status is read (default: clause start -> position)
+    explicit: bool = False  # the text states the places act together (so two places may cooperate)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,11 @@ def _setting_of(ctx: SentenceContext, cs: int, ce: int) -> tuple[Mention, Mentio
     return where, unit
 
 
+def _placed_by(host: Mention, m: Mention) -> bool:
+    """A place or park hosts actors of every locatable class; an organisation only projects and events."""
+    return m.cls in LOCATABLE if host.cls in PLACE_LIKE else m.cls in (E.PROJECT, E.EVENT)
+
+
 def _of_relation(owner: Mention, unit: Mention) -> Relation | None:
     """What ``owner的unit`` states: a place or park hosts it, an organisation owns it."""
     if owner.cls is E.PLACE:
@@ -166,7 +172,7 @@ def setting(ctx: SentenceContext) -> Iterator[Candidate]:
             for m in ctx.clause_mentions(cs2, ce2):
                 if text.startswith("在", m.start - 1) or m.text in ctx.res.spanning:
                     continue  # 在X… is a setting of its own; 中欧班列, 一带一路 span provinces
-                if m.cls in LOCATABLE if host.cls in PLACE_LIKE else m.cls in (E.PROJECT, E.EVENT):
+                if _placed_by(host, m):
                     yield Candidate(m, Relation.LOCATED_IN, host, SETTING_SAME_SENTENCE, "在…，", cs, (cs2, ce2))
 
 
@@ -282,7 +288,7 @@ def joint(ctx: SentenceContext) -> Iterator[Candidate]:
                 continue
             for a_i, a in enumerate(actors):  # a joint verb is explicit: places acting together cooperate too
                 for b in actors[a_i + 1:]:
-                    yield Candidate(a, Relation.COOPERATES_WITH, b, JOINT_FOUNDING, match.group(), v0)
+                    yield Candidate(a, Relation.COOPERATES_WITH, b, JOINT_FOUNDING, match.group(), v0, explicit=True)
             # what they found: the group after the verb, or (passive 由…) the clause's subject before 由
             after = [m for m in cm if m.start >= v1 and m.start - v1 <= 8 and "的" not in text[v1:m.start]]
             target = after[0] if after else None
@@ -293,3 +299,50 @@ def joint(ctx: SentenceContext) -> Iterator[Candidate]:
             if target is not None and target.cls in _JOINT_OBJECTS and target not in actors:
                 for a in actors:
                     yield Candidate(a, Relation.PARTICIPATES_IN, target, JOINT_FOUNDING, match.group(), v0)
+
+
+_VISIT = re.compile(r"(?:来到|走进|前往|到)$")
+
+
+@register_rule("visit_site")
+def visit_site(ctx: SentenceContext) -> Iterator[Candidate]:
+    """``来到江苏盐城市参观新四军纪念馆``, ``在天津出席2025年夏季达沃斯论坛``: the site visited or the event
+    attended is in the place gone to (a person's visit is no tie; where the site is, is one)."""
+    text, res = ctx.text, ctx.res
+    verbs = tuple(res.words("site_verb"))
+    for i, place in enumerate(ctx.mentions):
+        if place.cls not in PLACE_LIKE:
+            continue
+        before = text[max(ctx.start, place.start - 2):place.start]
+        if not (_VISIT.search(before) or before.endswith("在")):
+            continue
+        verb = next((v for v in verbs if text.startswith(v, place.end)), None)
+        if verb is None:
+            continue
+        site = next((m for m in ctx.mentions[i + 1:] if m.start - (place.end + len(verb)) <= 2), None)
+        if site is not None and site.start >= place.end + len(verb) and _placed_by(place, site):
+            yield Candidate(site, Relation.LOCATED_IN, place, VENUE, verb, site.start)
+
+
+#: a count of the places (两地, 三省市) and a joint word, or a joint verb proper; 京津冀协同发展 is a strategy's name
+_JOINT_AFTER_PLACES = re.compile(r"(?:[两三四五]地|[两三四五]省市?|[两三四五]市|双方)(?:首次|持续|共同|联合|携手|协同|联动|合力|紧密)"
+                                 r"|(?:共同|联合|携手|合力)")
+
+
+@register_rule("abbreviated_partners")
+def abbreviated_partners(ctx: SentenceContext) -> Iterator[Candidate]:
+    """``粤澳两地携手合作``, ``沪苏浙皖共同发布``, ``京津冀三地协同``: the places abbreviated in a run right before a
+    joint word act together, so each pair cooperates."""
+    text, article = ctx.text, ctx.article
+    for match in _JOINT_AFTER_PLACES.finditer(text, ctx.start, ctx.end):
+        b = match.start()
+        for a in range(max(ctx.start, b - 6), b - 1):
+            inside = [m for m in ctx.mentions if m.start < b and a < m.end]
+            if any(m.cls is not E.PLACE or m.start < a or m.end > b for m in inside):
+                continue  # part of another name, or a name reaching past the run
+            pieces = article.region_pieces(a, b)
+            if len(pieces) >= 2 and len({p.canonical for p in pieces}) == len(pieces):
+                for i, x in enumerate(pieces):
+                    for y in pieces[i + 1:]:
+                        yield Candidate(x, Relation.COOPERATES_WITH, y, JOINT_FOUNDING, match.group(), a, explicit=True)
+                break
