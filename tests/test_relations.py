@@ -70,13 +70,25 @@ def test_relations_coordination_one_tie_per_partner():
 
 def test_relations_place_glued_before_an_organisation_is_its_location_not_a_partner():
     # 邢台 says where the centre is: the tie goes to the centre, and the list still holds both partners
-    text = "河北旭阳能源有限公司依托北京旭阳科技有限公司、邢台河北省煤化工工程技术研究中心的资源优势开展合作。"
+    text = "河北旭阳能源有限公司与北京旭阳科技有限公司、邢台河北省煤化工工程技术研究中心开展合作。"
     spec = [("河北旭阳能源有限公司", E.ENTERPRISE), ("北京旭阳科技有限公司", E.ENTERPRISE), ("邢台", E.PLACE),
             ("河北省煤化工工程技术研究中心", E.INNOVATION_PLATFORM)]
     assert triples(run(text, spec)) == {
         ("河北旭阳能源有限公司", "cooperatesWith", "北京旭阳科技有限公司"),
         ("河北旭阳能源有限公司", "cooperatesWith", "河北省煤化工工程技术研究中心"),
     }
+
+
+def test_relations_relying_on_is_no_cooperation():
+    # 依托 ("relying on") is no cue of ANNOTATION.md: 依托海南自贸港建设 states no cooperation
+    text = "依托海南自贸港建设，海口市不断优化产业转型升级。"
+    assert run(text, [("海南自贸港", E.PARK), ("海口市", E.PLACE)]) == []
+
+
+def test_relations_unnamed_actor_before_a_partner_word_is_no_topic():
+    # 内地与澳门签署: the actor (内地) is no mention; the sentence's earlier subject is not borrowed for it
+    text = "今年，粤港澳大湾区全面取消就业许可，内地与澳门签署驾驶证互认换领协议。"
+    assert run(text, [("粤港澳大湾区", E.PLACE), ("澳门", E.PLACE)]) == []
 
 
 def test_relations_topic_carried_across_clauses():
@@ -215,9 +227,10 @@ def test_relations_anaphor_refers_to_home_place():
 
 
 def test_relations_trigger_inside_a_name_is_ignored():
+    # 合作 inside the event's name is no cooperation; 在定州举行 places the event
     text = "第三届定州市产学研合作创新大会在定州举行。"
     spec = [("第三届定州市产学研合作创新大会", E.EVENT), ("定州", E.PLACE)]
-    assert run(text, spec) == []
+    assert triples(run(text, spec)) == {("第三届定州市产学研合作创新大会", "locatedIn", "定州")}
 
 
 def test_relations_no_tie_between_nested_mentions_and_no_self_tie():

@@ -123,14 +123,12 @@ _MODIFIED_HEAD = re.compile(r"(?:等|的)?(?:[两三四五六七八九十几多]
 
 
 def _unknown_actor_before(ctx: SentenceContext, hit: Hit, at: int) -> bool:
-    """True when the two characters before a partner word are a word no mention covers (内地与, 企业与): the
-    frame's actor is there, unnamed, and borrowing the sentence's topic would be a guess."""
-    before = ctx.text[max(hit.clause_start, at - 2):at]
-    if len(before) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in before):
+    """True when a partner word follows a noun for actors no mention names (内地与澳门, 企业与高校): the frame's
+    actor is there, unnamed, and borrowing the sentence's topic would be a guess."""
+    before = ctx.text[max(hit.clause_start, at - 4):at]
+    if any(m.start < at and m.end > at - len(before) for m in hit.clause_mentions if m.end == at):
         return False
-    if any(m.start < at and m.end > at - 2 for m in hit.clause_mentions):
-        return False
-    return not any(before.endswith(w) for w in ctx.res.words("before_partner"))
+    return any(before.endswith(w) for w in ctx.res.words("unnamed_actor"))
 
 
 def _symmetric(ctx: SentenceContext, hit: Hit, with_object: bool) -> Pairs:
