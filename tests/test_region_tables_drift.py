@@ -157,3 +157,15 @@ def test_region_alias_rules_on_a_small_table(tmp_path):
     assert "鄂温克旗" in aliases["150724"] and "鄂温克" not in aliases["150724"]
     assert "本溪县" in aliases["210521"]
     assert rows["133100"][1:] == ["雄安新区", "河北雄安新区|雄安", "district", "130600"]
+
+
+def test_region_abbreviations_agree_with_the_region_table():
+    """lexicons/region_abbreviations.tsv is the one-character aliases of regions.tsv's provinces."""
+    root = Path(__file__).resolve().parent.parent / "kg" / "resources"
+    from kg.region_tables import read_regions
+
+    expected = {(a, r.code) for r in read_regions(root / "regions.tsv") if r.level == "province" for a in r.aliases
+                if len(a) == 1}
+    lines = [l.rstrip("\n").split("\t") for l in (root / "lexicons" / "region_abbreviations.tsv").open(encoding="utf-8")
+             if l.strip() and not l.startswith("#")][1:]
+    assert {(a, c) for a, c in lines} == expected

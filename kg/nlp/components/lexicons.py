@@ -125,6 +125,7 @@ class Lexicons:
     transliteration_chars: set[str] = field(default_factory=set)  # 加斯佩里尼: a foreign name's characters
     parent_words: tuple[str, ...] = ()  # 子公司, 旗下: the short form before them names the parent
     place_heads: set[str] = field(default_factory=set)  # 人, 籍, 地区: glued after a place (挪威人)
+    region_abbreviations: set[str] = field(default_factory=set)  # 粤, 沪, 京: one-character province names
     foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country'
     home_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'home country' (中国)
 
@@ -264,6 +265,9 @@ def load_lexicons(directory: Path, registries=()) -> Lexicons:
                 lex.foreign_countries.add(cols[0])
             elif len(cols) > 3 and cols[3] == "home country":
                 lex.home_countries.add(cols[0])
+    if (directory / "region_abbreviations.tsv").is_file():
+        lex.region_abbreviations.update(cols[0] for _n, cols in read_tsv(directory / "region_abbreviations.tsv", 1)
+                                        if cols[0] != "abbreviation")
     if p := path_of("list_heads.tsv"):
         for n, cols in read_tsv(p, 2):
             if (cls := _entity_class(cols[1], p, n)) is not None:

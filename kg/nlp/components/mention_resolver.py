@@ -276,7 +276,9 @@ class MentionResolver:
                     and (
                         chosen[(s, e)]["source"] == "ner"  # a known short form beats the model's guess
                         or ((s, e) != (start, end)
-                            and (chosen[(s, e)]["cls"] == EntityClass.PLACE.value or chosen[(s, e)]["source"] == "alias"))
+                            and (chosen[(s, e)]["cls"] == EntityClass.PLACE.value or chosen[(s, e)]["source"] == "alias"
+                                 # 红宝丽新材料, the short form of 南京红宝丽新材料有限公司, holds the listed brand 红宝丽
+                                 or (extend and chosen[(s, e)]["source"] == "gazetteer")))
                     )
                     for (s, e) in clashes
                 )

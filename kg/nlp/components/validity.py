@@ -42,6 +42,8 @@ _QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|大批|一系列|一�
                                r"|[0-9０-９]+(?:个|项|家|批|所|座|条|类|种)|第[一二三四五六七八九十0-9]+批)")
 #: a count right after a span: 实施“千企技改”项目1000项, 新增重大产业项目100项以上
 _COUNTED_AFTER = re.compile(r"[0-9０-９]+(?:多|余)?(?:个|项|家|所|座|条|批)")
+#: one-character heads that end common nouns, not brands (算力网, 开幕会, 代表团, 双展)
+_NOUN_HEADS = set("网会团展节队班组军糖品业区")
 _STAT_ORGS = {EntityClass.ENTERPRISE, EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_AGENCY,
               EntityClass.INNOVATION_PLATFORM, EntityClass.RESEARCH_INSTITUTE, EntityClass.UNIVERSITY}
 _COUNTABLE = _STAT_ORGS | {EntityClass.PARK, EntityClass.PROJECT, EntityClass.EVENT}
@@ -71,6 +73,26 @@ class ActorValidity:
             return True
         tag = self.tags.get(word)
         return tag is not None and not tag.startswith(_NAME_TAGS) and self.freq.get(word, 0) >= threshold
+
+    def _brand_like(self, span: str, words: list[str]) -> bool:
+        """A tagger span without type suffix may be a brand (育碧, 新浪乐居, 北京保利): one that extends a known name,
+        or one with no place, no common word and no function character in it (not 交通强国, 惠民生, 上海代表团)."""
+        lex = self.lexicons
+        for i in range(len(span)):
+            for j in range(len(span), i + 1, -1):
+                known = span[i:j]
+                if known != span and (known in lex.gazetteer or known in lex.short_forms):
+                    rest = span[j:]
+                    if lex.is_places(span[:i]) or not span[:i]:
+                        return not rest or (len(rest) <= 3 and not lex.is_generic(rest)
+                                            and (rest in lex.industry_words or not self.common(rest)))  # 中信 + 地产
+        if any(c in "和与的及、" for c in span) or any(w in lex.places for w in words):
+            return False
+        if len(span) > 4 or span[-1] in _NOUN_HEADS or all(c in lex.region_abbreviations for c in span):
+            return False  # 算力网, 开幕会, 迎春花市双展; 沪苏浙皖 is places
+        if self.tags.get(span) and self.freq.get(span, 0) >= 100 and not self.tags[span].startswith(_NAME_TAGS):
+            return False  # 雷达, 麦芽糖: a dictionary noun
+        return not any(self.common(w) for w in words)
 
     def _place_heads(self, span: str):
         """The lexicon places ``span`` may open with (二 to six characters)."""
@@ -122,10 +144,12 @@ class ActorValidity:
         if suffix is None:
             # the tagger (trained on CLUENER's brands) reads slogans and common nouns of policy news as
             # organisations: without a type suffix only a known name (gazetteer, registry) is one
-            if source == "ner" and klass in _STAT_ORGS:
-                return "no type suffix and not a known name"
+            if source == "ner" and klass in _STAT_ORGS and not self._brand_like(span, words):
+                return "no type suffix and no brand: a phrase or a common noun"
             return None
         body = span[: -len(suffix)]
+        if source == "grammar" and len(suffix) == 1 and all(len(w) == 1 for w in self._words(index, start, end - 1)):
+            return "a one-character head after single characters: a phrase (开新局), not a name"
         if source == "grammar" and body and klass is not EntityClass.EVENT and not text.startswith("的", start - 1):
             if not re.search(r"[\d０-９A-Za-z“”\"‘’（）()·]", body):
                 body_words = self._words(index, start, end - len(suffix))
