@@ -430,6 +430,12 @@ class Resolver:
             for key, info in fresh.items():
                 if _family(info["cls"]) == fam and name in info["names"]:
                     return key
+            if fam == EntityClass.PARK.value:
+                # 天衢新区 is 德州天衢新区 of the same article: a park's name without its place prefix
+                bare = self._strip_region_prefix(name)
+                hits = {key for key, info in fresh.items() if _family(info["cls"]) == fam and len(bare) >= 3
+                        and any(self._strip_region_prefix(other) == bare for other in info["names"])}
+                return next(iter(hits)) if len(hits) == 1 else None
             return None
         core = self.core(name)
         region = self.regions.region_in_name(name)

@@ -20,11 +20,12 @@ from kg.nlp.relations.constants import (
 )
 from kg.nlp.relations.context import Group, SentenceContext, split_items
 from kg.nlp.relations.resources import Trigger
-from kg.types import Mention, Relation
+from kg.types import EntityClass, Mention, Relation
 
 __all__ = ["Hit", "Frame", "FRAMES", "register_frame", "Slots"]
 
 Pairs = list[tuple[Mention, Mention, float]]
+_BUILT = frozenset({EntityClass.PROJECT, EntityClass.PARK, EntityClass.INNOVATION_PLATFORM, EntityClass.EVENT})
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,13 @@ def sym(ctx: SentenceContext, hit: Hit) -> Pairs:
 def symw(ctx: SentenceContext, hit: Hit) -> Pairs:
     """Symmetric, partner only through 与/和 or joint coordination (what follows 共建 is a product)."""
     return _symmetric(ctx, hit, with_object=False)
+
+
+@register_frame("build")
+def build(ctx: SentenceContext, hit: Hit) -> Pairs:
+    """``X推进/建设/启动Y``: what a place builds or runs (a project, park, platform or event) is there; the
+    universities it cooperates with (推进…与清华大学合作) are not."""
+    return [(s, o, f) for s, o, f in _visit_like(ctx, hit, "svo") if o.cls in _BUILT]
 
 
 @register_frame("svo")
