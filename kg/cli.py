@@ -45,6 +45,7 @@ def _table(title: str, rows: list[tuple], headers: tuple[str, ...]) -> Table:
 
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+GuessedOpt = Annotated[bool, typer.Option("--include-guessed-regions", help="Also use regions guessed from the article's place (region_source article); by default no flow or path rests on a guess.")]
 
 
 def _print_frame(frame, fmt: str, title: str, index: bool = False) -> None:
@@ -283,12 +284,14 @@ def paths(
     k: Annotated[int, typer.Option("--k", "-k", help="Number of paths.")] = 5,
     cost: Annotated[str, typer.Option(help="inverse_weight (best supported), neg_log_confidence (most certain) or hops.")] = "inverse_weight",
     max_hops: Annotated[Optional[int], typer.Option(help="Leave out longer paths.")] = None,
+    include_guessed_regions: GuessedOpt = False,
     store: StoreOpt = Path(DEFAULT_STORE),
     fmt: FormatOpt = "table",
 ) -> None:
     """Technology-transfer paths from actors in one region to another, each hop with its evidence sentence."""
     with _open_graph(store) as graph, _reported():
-        frame = graph.paths(source=source, target=target, k=k, cost=cost, max_hops=max_hops)
+        frame = graph.paths(source=source, target=target, k=k, cost=cost, max_hops=max_hops,
+                            include_guessed_regions=include_guessed_regions)
     if fmt != "table":
         _print_frame(frame, fmt, "")
         return
@@ -316,6 +319,7 @@ def flows(
     by_year: Annotated[bool, typer.Option("--by-year", help="Corridors year by year.")] = False,
     top: Annotated[int, typer.Option("--top", "-n", help="How many region pairs to list.")] = 20,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write flows.csv, strength.csv and corridors.csv here.")] = None,
+    include_guessed_regions: GuessedOpt = False,
 ) -> None:
     """City-to-city (or province) flows: the strongest region pairs, corridors both ways, in/out strength."""
     from kg import algorithms
@@ -325,8 +329,8 @@ def flows(
         if any(len(p) != 2 or not all(p) for p in pairs):
             raise ValueError(f"a corridor is FROM:TO, not {corridor}")
         with _open_graph(store) as graph:
-            gross = graph.flows(level, year=year)
-            corridors = graph.corridors(pairs, by_year=by_year)
+            gross = graph.flows(level, year=year, include_guessed_regions=include_guessed_regions)
+            corridors = graph.corridors(pairs, by_year=by_year, include_guessed_regions=include_guessed_regions)
     matrix = algorithms.net_flow(gross) if net else gross
     strength = algorithms.strength(gross).rename_axis(level)
     _print_frame(algorithms.region_pairs(gross, top=top), "table",

@@ -300,9 +300,10 @@ class KnowledgeGraph:
         Returns
         -------
         pandas.DataFrame
-            ``label``, ``cls``, ``aliases`` (list), ``region`` (GB/T 2260 code), ``region_label``,
-            ``city``, ``province`` (names), ``ties`` (tie mentions in the store), ``key``, ``entity``
-            (IRI). With ``search``: exact matches first, then shorter names; else most ties first.
+            ``label``, ``cls``, ``aliases`` (list), ``region`` (GB/T 2260 code), ``region_source`` (how
+            the region was obtained: ``name``, ``text``, ``registry`` or ``article`` -- a guess from the
+            article's place), ``region_label``, ``city``, ``province`` (names), ``ties`` (tie mentions in
+            the store), ``key``, ``entity`` (IRI). With ``search``: exact matches first, then shorter names; else most ties first.
 
         Examples
         --------
@@ -336,6 +337,7 @@ class KnowledgeGraph:
             region = e["region"] or None
             rows.append({
                 "label": e["label"], "cls": e["class"], "aliases": e["aliases"], "region": region,
+                "region_source": e.get("region_source") or None,
                 "region_label": hierarchy.label(region) if region else None,
                 "city": hierarchy.label(hierarchy.city_of(region)) if region else None,
                 "province": hierarchy.label(hierarchy.province_of(region)) if region else None,
@@ -348,7 +350,8 @@ class KnowledgeGraph:
             rows.sort(key=lambda r: (-r["ties"], r["label"]))
         for r in rows:
             del r["_exact"]
-        columns = ["label", "cls", "aliases", "region", "region_label", "city", "province", "ties", "key", "entity"]
+        columns = ["label", "cls", "aliases", "region", "region_source", "region_label", "city", "province", "ties",
+                   "key", "entity"]
         return _typed(_frame(rows, columns))
 
     def _hierarchy(self):
@@ -659,7 +662,7 @@ class KnowledgeGraph:
         return _typed(_frame(rows, columns))
 
     def paths(self, source="京津", target="河北", k: int = 5, *, cost: str = "inverse_weight",
-              max_hops: int | None = None, start=None, end=None) -> pd.DataFrame:
+              max_hops: int | None = None, start=None, end=None, include_guessed_regions: bool = False) -> pd.DataFrame:
         """The ``k`` best technology-transfer paths from actors in one region (group) to another.
 
         A path walks transfer, relocation, investment and supply ties in their direction, and
@@ -678,6 +681,9 @@ class KnowledgeGraph:
             Leave out longer paths.
         start, end : str, optional
             Only ties dated in this period.
+        include_guessed_regions : bool
+            Let actors whose region is only a guess (the article's place, ``region_source`` ``article``)
+            start or end a path; by default no path rests on a guessed region.
 
         Returns
         -------
@@ -701,7 +707,8 @@ class KnowledgeGraph:
         G = self._actor_graph(start=start, end=end)
         rows = []
         for number, found in enumerate(algorithms.transfer_paths(G, source=source, target=target, k=k, cost=cost,
-                                                                max_hops=max_hops), 1):
+                                                                max_hops=max_hops,
+                                                                include_guessed_regions=include_guessed_regions), 1):
             route = " → ".join(map(str, found["labels"]))
             for hop_number, hop in enumerate(found["hops"], 1):
                 rows.append({
@@ -716,7 +723,7 @@ class KnowledgeGraph:
         return _typed(_frame(rows, columns))
 
     def flows(self, level: str = "city", *, net: bool = False, year=None, relations=None, count: str = "ties",
-              drop_empty: bool = True, start=None, end=None) -> pd.DataFrame:
+              drop_empty: bool = True, start=None, end=None, include_guessed_regions: bool = False) -> pd.DataFrame:
         """The region × region flow matrix: rows are where ties come from, columns where they go.
 
         Direction rules: cooperation counts once each way, ``hosts`` from the hosted actor's region
@@ -738,6 +745,9 @@ class KnowledgeGraph:
             Leave out regions with no flow at all (in, out or inside).
         start, end : str, optional
             Only ties dated in this period.
+        include_guessed_regions : bool
+            Count actors whose region is only a guess (``region_source`` ``article``); by default they
+            count as of unknown region, so no flow rests on a guess.
 
         Returns
         -------
@@ -755,7 +765,8 @@ class KnowledgeGraph:
         from kg import algorithms
 
         G = self._actor_graph(start=start, end=end)
-        gross = algorithms.flow_matrix(G, level=level, year=year, relations=relations, count=count)
+        gross = algorithms.flow_matrix(G, level=level, year=year, relations=relations, count=count,
+                                       include_guessed_regions=include_guessed_regions)
         matrix = algorithms.net_flow(gross) if net else gross
         if drop_empty:
             active = (gross.sum(axis=0) + gross.sum(axis=1)) > 0
@@ -763,7 +774,8 @@ class KnowledgeGraph:
             matrix = matrix.loc[keep, keep]
         return matrix
 
-    def strength(self, level: str = "city", *, relations=None, start=None, end=None) -> pd.DataFrame:
+    def strength(self, level: str = "city", *, relations=None, start=None, end=None,
+                 include_guessed_regions: bool = False) -> pd.DataFrame:
         """Out-, in- and net flow of each region with other regions, and its internal ties.
 
         Returns
@@ -780,10 +792,11 @@ class KnowledgeGraph:
         """
         from kg import algorithms
 
-        return algorithms.strength(self.flows(level, relations=relations, start=start, end=end))
+        return algorithms.strength(self.flows(level, relations=relations, start=start, end=end,
+                                              include_guessed_regions=include_guessed_regions))
 
     def corridors(self, corridors=None, *, by_year: bool = False, relations=None, start=None,
-                  end=None) -> pd.DataFrame:
+                  end=None, include_guessed_regions: bool = False) -> pd.DataFrame:
         """Tie counts along corridors between regions, both ways (default 京→冀, 津→冀, 京→津).
 
         Parameters
@@ -812,7 +825,8 @@ class KnowledgeGraph:
 
         G = self._actor_graph(start=start, end=end)
         return algorithms.corridor_flows(G, corridors if corridors is not None else algorithms.DEFAULT_CORRIDORS,
-                                         by_year=by_year, relations=relations)
+                                         by_year=by_year, relations=relations,
+                                         include_guessed_regions=include_guessed_regions)
 
     # -- seeing --------------------------------------------------------------------------------
     def show(self, kind: str = "actor", *, focus: str | None = None, depth: int = 1, highlight=None,

@@ -57,7 +57,7 @@ def test_actor_graph_nodes_and_attributes(G):
     assert G.number_of_edges() == 11
     assert G.nodes[e("youyan")] == {
         "label": "有研科技集团有限公司", "cls": "Enterprise", "region": "110108", "region_label": "海淀区",
-        "province": "110000", "city": "110000", "aliases": ["有研集团"],
+        "province": "110000", "city": "110000", "aliases": ["有研集团"], "region_source": None,
     }
     # 定州 is a district of 保定 in GB/T 2260; 天津 (no cities under it) is its own city.
     assert (G.nodes[e("dingzhou")]["cls"], G.nodes[e("dingzhou")]["city"]) == ("Place", "130600")

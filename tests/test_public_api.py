@@ -194,7 +194,7 @@ def test_public_api_article_text_errors(g, tmp_path):
 
 def test_public_api_entities_search_and_class(g):
     found = g.entities("有研集团")
-    assert list(found.columns) == ["label", "cls", "aliases", "region", "region_label", "city", "province", "ties",
+    assert list(found.columns) == ["label", "cls", "aliases", "region", "region_source", "region_label", "city", "province", "ties",
                                    "key", "entity"]
     assert found.label.iloc[0] == "中国有研科技集团有限公司" and "有研集团" in found.aliases.iloc[0]
     everyone = g.entities()

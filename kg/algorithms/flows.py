@@ -222,6 +222,7 @@ def corridor_flows(
     *,
     by_year: bool = False,
     relations=None,
+    include_guessed_regions: bool = False,
     **kwargs,
 ) -> pd.DataFrame:
     """Flows along corridors between regions or region groups, both ways.
@@ -236,6 +237,8 @@ def corridor_flows(
         One row per corridor and year (years with evidence), instead of totals.
     relations : iterable of str, optional
         Tie types to count (default: all).
+    include_guessed_regions : bool
+        Count actors whose region is only a guess (see :func:`kg.algorithms.region_graph`).
     **kwargs
         Passed to :func:`kg.algorithms.actor_graph` when ``source`` is a store.
 
@@ -257,7 +260,8 @@ def corridor_flows(
     2    北京→天津   北京  天津        0     0    0
     """
     G = source if isinstance(source, nx.Graph) else actor_graph(source, relations=relations, **kwargs)
-    R = region_graph(G, level="region", relations=relations if isinstance(source, nx.Graph) else None)
+    R = region_graph(G, level="region", relations=relations if isinstance(source, nx.Graph) else None,
+                     include_guessed_regions=include_guessed_regions)
     hierarchy: RegionHierarchy = R.graph.get("regions") or RegionHierarchy()
     rows = []
     for a, b in corridors:

@@ -17,7 +17,11 @@ from kg.algorithms._sparql import KG, load_query, local_name, run_select
 from kg.algorithms.regions import RegionHierarchy, region_hierarchy
 from kg.types import EntityClass, Relation
 
+#: the ``kg:regionSource`` of a region guessed from the article's place
+GUESSED_REGION = "article"
+
 __all__ = [
+    "GUESSED_REGION",
     "FLOW_DIRECTIONS",
     "actor_graph",
     "region_graph",
@@ -85,6 +89,8 @@ def _entities(store, hierarchy: RegionHierarchy) -> dict[str, dict]:
             raw[e]["aliases"].add(o)
         elif p == KG + "region":
             raw[e]["regions"].add(local_name(o, "region"))
+        elif p == KG + "regionSource":
+            raw[e].setdefault("sources", set()).add(o)
         elif p == KG + "industry":
             raw[e].setdefault("industry", set()).add(o)
     out = {}
@@ -103,6 +109,9 @@ def _entities(store, hierarchy: RegionHierarchy) -> dict[str, dict]:
             "province": hierarchy.province_of(region),
             "city": hierarchy.city_of(region),
             "aliases": sorted((d["aliases"] | set(labels[1:])) - {label}),
+            # a region any article read from the name, the text or a registry beats a guess
+            "region_source": (sorted(d.get("sources", ()), key=lambda s: s == GUESSED_REGION) or [None])[0]
+            if region else None,
         }
         if "industry" in d:
             attrs["industry"] = sorted(d["industry"])[0]
@@ -270,6 +279,7 @@ def region_graph(
     end=None,
     include_planned: bool = True,
     directions: dict | None = None,
+    include_guessed_regions: bool = False,
 ) -> nx.DiGraph:
     """Aggregate actor ties onto the regions the actors are in.
 
@@ -289,6 +299,9 @@ def region_graph(
     directions : dict, optional
         ``relation -> "forward" | "reverse" | "both"``; defaults to :data:`FLOW_DIRECTIONS`
         (cooperation counts both ways, ``hosts`` from the hosted actor's region to the host's).
+    include_guessed_regions : bool
+        Count actors whose only region is a guess (``region_source`` ``article``: the article's place);
+        by default they count as having no region, so no flow rests on a guess.
 
     Returns
     -------
@@ -322,7 +335,8 @@ def region_graph(
     hierarchy: RegionHierarchy = G.graph.get("regions") or RegionHierarchy()
     directions = FLOW_DIRECTIONS if directions is None else {**FLOW_DIRECTIONS, **directions}
 
-    at = {n: hierarchy.at_level(d.get("region"), level) for n, d in G.nodes(data=True)}
+    at = {n: hierarchy.at_level(d.get("region"), level) for n, d in G.nodes(data=True)
+          if include_guessed_regions or d.get("region_source") != GUESSED_REGION}
     R = nx.DiGraph(regions=hierarchy, level=level)
     for code in sorted({c for c in at.values() if c}):
         R.add_node(code, label=hierarchy.label(code), level=hierarchy.levels.get(code),

@@ -7,7 +7,6 @@ store: :func:`region_hierarchy` reads both with SPARQL.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -246,35 +245,18 @@ class RegionHierarchy:
 
     @classmethod
     def from_tsv(cls, regions_tsv: str | Path, groups_tsv: str | Path | None = None) -> RegionHierarchy:
-        """Read ``regions.tsv`` (code, name, aliases, level, parent) and ``region_groups.tsv``
-        (group, member, note), as in ``kg/resources/``. Aliases are separated by ``|``."""
-        labels, aliases, levels, parents, groups = {}, {}, {}, {}, {}
-        with open(regions_tsv, encoding="utf-8", newline="") as fh:
-            rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-            for n, row in enumerate(rows, start=2):
-                code = (row.get("code") or "").strip()
-                if not code:
-                    raise ValueError(f"{regions_tsv}:{n}: row without a code")
-                labels[code] = (row.get("name") or code).strip()
-                alias_text = row.get("aliases") or ""
-                aliases[code] = [a for a in re.split(r"[|,;，]", alias_text) if a.strip()]
-                if row.get("level"):
-                    levels[code] = row["level"].strip()
-                if row.get("parent"):
-                    parents[code] = row["parent"].strip()
-        if groups_tsv is not None and Path(groups_tsv).is_file():
-            with open(groups_tsv, encoding="utf-8", newline="") as fh:
-                rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-                for row in rows:
-                    member = (row.get("member") or row.get("member_code") or "").strip()
-                    if row.get("group") and member:
-                        groups.setdefault(row["group"].strip(), set()).add(member)
+        """Read ``regions.tsv`` and ``region_groups.tsv`` as in ``kg/resources/`` (the one reader,
+        :mod:`kg.region_tables`; rows it reports as malformed are left out)."""
+        from kg.region_tables import read_region_groups, read_regions
+
+        rows = read_regions(regions_tsv, [])
+        groups = read_region_groups(groups_tsv, None, []) if groups_tsv is not None and Path(groups_tsv).is_file() else []
         return cls(
-            labels=labels,
-            aliases=aliases,
-            levels=levels,
-            parents=parents,
-            groups={k: frozenset(v) for k, v in groups.items()},
+            labels={r.code: r.name for r in rows},
+            aliases={r.code: list(r.aliases) for r in rows},
+            levels={r.code: r.level for r in rows},
+            parents={r.code: r.parent for r in rows if r.parent},
+            groups={g.name: frozenset(g.members) for g in groups if g.members},
         )
 
 

@@ -26,6 +26,7 @@ import math
 import networkx as nx
 
 from kg.algorithms._igraph import use_compiled
+from kg.algorithms.projection import GUESSED_REGION
 from kg.algorithms.regions import RegionHierarchy
 from kg.types import Relation
 
@@ -137,8 +138,11 @@ def _as_edges(steps: dict):
     )
 
 
-def _members(G, hierarchy: RegionHierarchy, codes) -> set:
-    return {n for n, d in G.nodes(data=True) if d.get("region") and hierarchy.within(d["region"], codes)}
+def _members(G, hierarchy: RegionHierarchy, codes, include_guessed_regions: bool = False) -> set:
+    """Actors located in ``codes``; an actor whose region is only a guess (``region_source`` ``article``) is
+    not, unless asked for."""
+    return {n for n, d in G.nodes(data=True) if d.get("region") and hierarchy.within(d["region"], codes)
+            and (include_guessed_regions or d.get("region_source") != GUESSED_REGION)}
 
 
 def transfer_paths(
@@ -151,6 +155,7 @@ def transfer_paths(
     rules: dict | None = None,
     max_hops: int | None = None,
     backend: str = "auto",
+    include_guessed_regions: bool = False,
 ) -> list[dict]:
     """The ``k`` best directed transfer paths from actors in ``source`` to actors in ``target``.
 
@@ -172,6 +177,8 @@ def transfer_paths(
     backend : {"auto", "networkx", "igraph"}
         Where Yen's algorithm runs: ``"auto"`` uses igraph's ``get_k_shortest_paths`` above
         ``LARGE_GRAPH_NODES`` actors. Among paths of equal cost the two may pick different ones.
+    include_guessed_regions : bool
+        Let actors whose region is only a guess (``region_source`` ``article``) start or end a path.
 
     Returns
     -------
@@ -208,8 +215,8 @@ def transfer_paths(
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
     hierarchy: RegionHierarchy = G.graph.get("regions") or RegionHierarchy()
-    targets = _members(G, hierarchy, hierarchy.resolve(target))
-    sources = _members(G, hierarchy, hierarchy.resolve(source)) - targets
+    targets = _members(G, hierarchy, hierarchy.resolve(target), include_guessed_regions)
+    sources = _members(G, hierarchy, hierarchy.resolve(source), include_guessed_regions) - targets
     if not sources or not targets:
         return []
     steps = _walkable_steps(G, rules, cost)

@@ -118,6 +118,9 @@ def _entity_triples(entity: Entity) -> list[tuple]:
         triples.append((node, _n(SKOS.altLabel), _zh(alias)))
     if entity.region:
         triples.append((node, _n(KG.region), NamedNode(region_iri(entity.region))))
+        source = (entity.attrs or {}).get("region_source")
+        if source:
+            triples.append((node, _n(KG.regionSource), Literal(str(source))))
     return triples
 
 

@@ -76,6 +76,7 @@ class KG(_namespace.DefinedNamespace):
     extractor: URIRef  # Versioned name of the component that found the tie, e.g. "kg.relations.trigger.v1".
     mentionCount: URIRef  # Number of Tie nodes behind the summarised tie (an article may state it several times).
     position: URIRef  # The position held, for a kg:holdsPosition tie (written on the Tie node).
+    regionSource: URIRef  # How the entity's kg:region was obtained: name (a place inside its name), text (a location the text states), registry (a row of a reference table), or article (the article's place: a guess, left out of flows and paths unless asked for).
     sentence: URIRef  # The original sentence proving the tie: the article's original text from startOffset to endOffset.
     sourcePath: URIRef  # The file path the article was read from (with :line for JSONL).
     startOffset: URIRef  # Start character offset (inclusive) of the sentence in the article's original text.

@@ -80,6 +80,7 @@ _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 _ALT_LABEL = ox.NamedNode(PREFIXES["skos"] + "altLabel")
 _KG_REGION = ox.NamedNode(KG_NS + "region")
+_KG_REGION_SOURCE = ox.NamedNode(KG_NS + "regionSource")
 _KG_HASH = ox.NamedNode(KG_NS + "contentHash")
 _ENTITY_PREFIX = KGR_NS + "entity/"
 _ENTITY_CLASSES = {KG_NS + c.value: c for c in EntityClass}
@@ -343,6 +344,7 @@ class KGStore:
         classes: dict[str, Counter] = defaultdict(Counter)
         names: dict[str, Counter] = defaultdict(Counter)
         regions: dict[str, Counter] = defaultdict(Counter)
+        sources: dict[str, Counter] = defaultdict(Counter)
         aliases: dict[str, set] = defaultdict(set)
         store = self.oxigraph
         for quad in store.quads_for_pattern(None, _RDF_TYPE, None, None):
@@ -351,7 +353,7 @@ class KGStore:
                 cls = _ENTITY_CLASSES.get(getattr(quad.object, "value", ""))
                 if cls is not None:
                     classes[subject.value][cls] += 1
-        for predicate, target in ((_RDFS_LABEL, names), (_KG_REGION, regions)):
+        for predicate, target in ((_RDFS_LABEL, names), (_KG_REGION, regions), (_KG_REGION_SOURCE, sources)):
             for quad in store.quads_for_pattern(None, predicate, None, None):
                 if quad.subject.value in classes:
                     value = quad.object.value
@@ -369,8 +371,9 @@ class KGStore:
         for iri, counter in classes.items():
             key = key_from_iri(iri, "entity")
             name = best(names[iri]) or key
-            entities.append(Entity(key=key, name=name, cls=best(counter),
-                                   aliases=frozenset(aliases[iri] - {name}), region=best(regions[iri])))
+            region, source = best(regions[iri]), best(sources[iri])
+            entities.append(Entity(key=key, name=name, cls=best(counter), aliases=frozenset(aliases[iri] - {name}),
+                                   region=region, attrs={"region_source": source} if region and source else {}))
         return sorted(entities, key=lambda e: e.key)
 
     # -- SPARQL --------------------------------------------------------------------------------
@@ -649,7 +652,8 @@ class KGStore:
 
     def entity_table(self) -> list[dict[str, Any]]:
         """One row per entity: ``id`` (IRI), ``key``, ``label``, ``class``, ``aliases`` (list), ``region``
-        (code), ``province`` and ``city`` (names of the enclosing province/prefecture, when known)."""
+        (code), ``region_source`` (name, text, registry or article), ``province`` and ``city`` (names of the
+        enclosing province/prefecture, when known)."""
         regions = self.regions()
 
         def ancestor(code: str | None, level: str) -> str:
@@ -666,6 +670,7 @@ class KGStore:
             rows.append({
                 "id": entity_iri(entity), "key": entity.key, "label": entity.name, "class": entity.cls.value,
                 "aliases": sorted(entity.aliases), "region": entity.region or "",
+                "region_source": (entity.attrs or {}).get("region_source") or "",
                 "province": ancestor(entity.region, "province"), "city": ancestor(entity.region, "city"),
             })
         return rows
@@ -715,15 +720,15 @@ class KGStore:
         return graph
 
     def _export_gephi(self, directory: Path) -> Path:
-        """Write Gephi's spreadsheet import: ``nodes.csv`` (Id, Label, class, province, city, aliases, region)
-        and ``edges.csv`` (Source, Target, Type, relation, Weight, evidence, ...)."""
+        """Write Gephi's spreadsheet import: ``nodes.csv`` (Id, Label, class, province, city, aliases, region,
+        region_source, key) and ``edges.csv`` (Source, Target, Type, relation, Weight, evidence, ...)."""
         directory.mkdir(parents=True, exist_ok=True)
         with open(directory / "nodes.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["Id", "Label", "class", "province", "city", "aliases", "region", "key"])
+            writer.writerow(["Id", "Label", "class", "province", "city", "aliases", "region", "region_source", "key"])
             for row in self.entity_table():
                 writer.writerow([row["id"], row["label"], row["class"], row["province"], row["city"],
-                                 "|".join(row["aliases"]), row["region"], row["key"]])
+                                 "|".join(row["aliases"]), row["region"], row["region_source"], row["key"]])
         with open(directory / "edges.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["Source", "Target", "Type", "relation", "Weight", "evidence", "mentions",
