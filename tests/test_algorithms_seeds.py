@@ -37,15 +37,14 @@ def _mentions(G, node, text: str) -> bool:
     return any(text in label for label in _labels(G, node))
 
 
-def test_seeds_paths_from_beijing_to_hebei_reach_dingzhou(seeds):
+def test_seeds_paths_from_beijing_to_hebei_end_in_hebei(seeds):
     store, G = seeds
     hierarchy = G.graph["regions"]
-    dingzhou = hierarchy.resolve("定州")
+    hebei = hierarchy.resolve("河北")
     paths = A.transfer_paths(G, source="北京", target="河北", k=10)
     assert paths, "no transfer path from 北京 to 河北 in the seeds graph"
-    ending_in_dingzhou = [p for p in paths if hierarchy.within(G.nodes[p["target"]].get("region"), dingzhou)]
-    assert ending_in_dingzhou, [p["labels"] for p in paths]
-    for hop in ending_in_dingzhou[0]["hops"]:
+    assert all(hierarchy.within(G.nodes[p["target"]].get("region"), hebei) for p in paths)
+    for hop in paths[0]["hops"]:
         assert hop["sentence"], hop  # every hop shows the sentence that proves it
 
 
@@ -56,12 +55,12 @@ def test_seeds_beijing_to_dezhou_goes_through_youyan(seeds):
 
 
 def test_seeds_top_hubs_are_the_three_parks_and_places(seeds):
-    # "At the top": within the first 10 of the ~170 actors the seeds yield (measured on 2026-11-23:
-    # 定州市 1st, 长治高新技术产业开发区 2nd, 德州天衢新区 6th).
+    # "At the top": within the first 10 of the actors the seeds yield (measured on 2026-12-04, without seed-only
+    # knowledge: 长治高新技术产业开发区 1st, 德州天衢新区 3rd, 德州市 5th).
     store, G = seeds
     top = A.hubs(G, top=10)
     labels = [h["label"] for h in top]
-    for expected in ("天衢新区", "定州", "长治高新区"):
+    for expected in ("天衢新区", "德州", "长治高新区"):
         assert any(_mentions(G, h["node"], expected) for h in top), (expected, labels)
 
 

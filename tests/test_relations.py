@@ -220,10 +220,12 @@ def test_relations_technology_transfer_pattern_reads_region_abbreviations():
 
 
 def test_relations_anaphor_refers_to_home_place():
-    text = "定州很好。定州发展快。我市积极推进企业与中科院、清华大学等高等院校深度合作。"
+    text = "定州很好。定州发展快。我市积极推进与中科院、清华大学等高等院校深度合作。"
     spec = [("定州", E.PLACE), ("中科院", E.RESEARCH_INSTITUTE), ("清华大学", E.UNIVERSITY)]
     ties = run(text, spec)
     assert {(t.subject.canonical or t.subject.text, t.object.text) for t in ties} == {("定州", "中科院"), ("定州", "清华大学")}
+    # 推进企业与中科院…合作: the city's firms (unnamed) cooperate, not the city
+    assert run(text.replace("推进与", "推进企业与"), spec) == []
 
 
 def test_relations_trigger_inside_a_name_is_ignored():
