@@ -43,7 +43,11 @@ _QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|大批|一系列|一�
 #: a count right after a span: 实施“千企技改”项目1000项, 新增重大产业项目100项以上
 _COUNTED_AFTER = re.compile(r"[0-9０-９]+(?:多|余)?(?:个|项|家|所|座|条|批)")
 #: one-character heads that end common nouns, not brands (算力网, 开幕会, 代表团, 双展)
-_NOUN_HEADS = set("网会团展节队班组军糖品业区")
+_NOUN_HEADS = set("网会团展节班组糖品业区")
+#: tagger classes whose names without a type suffix must look like brands (a government body must end like
+#: one already: 部, 委, 局 ..., kg.nlp.components.model_spans)
+_BRANDED = {EntityClass.ENTERPRISE, EntityClass.ORGANIZATION, EntityClass.INNOVATION_PLATFORM,
+            EntityClass.RESEARCH_INSTITUTE, EntityClass.UNIVERSITY}
 _STAT_ORGS = {EntityClass.ENTERPRISE, EntityClass.ORGANIZATION, EntityClass.GOVERNMENT_AGENCY,
               EntityClass.INNOVATION_PLATFORM, EntityClass.RESEARCH_INSTITUTE, EntityClass.UNIVERSITY}
 _COUNTABLE = _STAT_ORGS | {EntityClass.PARK, EntityClass.PROJECT, EntityClass.EVENT}
@@ -137,14 +141,17 @@ class ActorValidity:
         if 0 < k < len(words) and self.tags.get(words[k]) in _VERB_TAGS and self.freq.get(words[k], 0) >= VERB_FREQ:
             return "verb phrase"
         suffix = lex.type_suffix(span, proper=True)
-        if suffix is not None and len(suffix) == 1 and words and len(words[-1]) > 1:
-            suffix = None  # 布局 ends in 局 but is no bureau
+        if suffix is not None and len(suffix) == 1 and words and len(words[-1]) == 2:
+            suffix = None  # 布局 ends in 局 but is no bureau (消防局 is one)
         if re.search(r"很多|许多|一批|多个|若干|[百千万]亿", span):
             return "quantified: many things or an amount"
+        if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY and words and len(words[-1]) > 1 \
+                and self.tags.get(words[-1], "").startswith("v"):
+            return "ends in a verb (双方签署), not a body"
         if suffix is None:
             # the tagger (trained on CLUENER's brands) reads slogans and common nouns of policy news as
             # organisations: without a type suffix only a known name (gazetteer, registry) is one
-            if source == "ner" and klass in _STAT_ORGS and not self._brand_like(span, words):
+            if source == "ner" and klass in _BRANDED and not self._brand_like(span, words):
                 return "no type suffix and no brand: a phrase or a common noun"
             return None
         body = span[: -len(suffix)]
