@@ -145,9 +145,9 @@ class ActorValidity:
             suffix = None  # 布局 ends in 局 but is no bureau (消防局 is one)
         if re.search(r"很多|许多|一批|多个|若干|[百千万]亿", span):
             return "quantified: many things or an amount"
-        if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY and words and len(words[-1]) > 1 \
-                and self.tags.get(words[-1], "").startswith("v"):
-            return "ends in a verb (双方签署), not a body"
+        if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY and words and len(words[-1]) > 1 and (
+                self.tags.get(words[-1], "").startswith("v") or (len(words[-1]) == 2 and self.common(words[-1]))):
+            return "ends in a verb or a common word (双方签署, 产业链布局), not a body"
         if suffix is None:
             # the tagger (trained on CLUENER's brands) reads slogans and common nouns of policy news as
             # organisations: without a type suffix only a known name (gazetteer, registry) is one
