@@ -32,6 +32,9 @@ __all__ = ["ActorValidity", "COMMON_FREQ", "VERB_FREQ"]
 COMMON_FREQ = 300
 #: a verb used this often ends a name that a place began (联创 is a brand, 开展 a verb)
 VERB_FREQ = 300
+#: a one-character first word with these tags opens a clause, not a name (比, 及, 该, 对; not 中, 西: 中哈, 西迁)
+_OPENING_TAGS = set("pcdru")
+_ADVERB_TAGS = {"d", "ad"}
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng")
 _VERB_TAGS = {"v", "vd", "vi", "d"}
 #: a count or quantifier right before a span (or opening it): many things, or a kind
@@ -134,6 +137,15 @@ class ActorValidity:
             if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span) or _COUNTED_AFTER.match(text, end):
                 return "quantified: many things or a kind"
         words = self._words(index, start, end)
+        first = index.token_at(start)
+        if index.starts and index.starts[first] < start and index.ends[first] - index.starts[first] > 1 \
+                and index.words[first] not in lex.places:
+            return "a fragment: starts inside a word (补短板促发展项目, 医共体心电中心)"
+        # an untagged or idiom word (不断完善) is judged by its first two characters
+        opener = words[0] if len(words[0]) == 1 or self.tags.get(words[0], "l") != "l" else words[0][:2]
+        if len(words) > 1 and (self.tags.get(opener, "")[:1] in _OPENING_TAGS if len(opener) == 1 else
+                               self.tags.get(opener) in _ADVERB_TAGS and self.freq.get(opener, 0) >= VERB_FREQ):
+            return "opens with an adverb, a preposition or a pronoun: a clause (不断完善重点实验室, 比项目)"
         # a place, then a common verb: the walk went over a clause (广西开展工业项目)
         k = 0
         while k < len(words) and words[k] in lex.places:
@@ -143,7 +155,7 @@ class ActorValidity:
         suffix = lex.type_suffix(span, proper=True)
         if suffix is not None and len(suffix) == 1 and words and len(words[-1]) == 2:
             suffix = None  # 布局 ends in 局 but is no bureau (消防局 is one)
-        if re.search(r"很多|许多|一批|多个|若干|[百千万]亿", span):
+        if re.search(r"很多|许多|一批|多个|若干|[百千万]亿|以上|以下", span):
             return "quantified: many things or an amount"
         if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY and words and len(words[-1]) > 1 and (
                 self.tags.get(words[-1], "").startswith("v") or (len(words[-1]) == 2 and self.common(words[-1]))):
@@ -155,11 +167,14 @@ class ActorValidity:
                 return "no type suffix and no brand: a phrase or a common noun"
             return None
         body = span[: -len(suffix)]
-        if source == "grammar" and len(suffix) == 1 and all(len(w) == 1 for w in self._words(index, start, end - 1)):
-            return "a one-character head after single characters: a phrase (开新局), not a name"
+        body_words = self._words(index, start, end - len(suffix))
+        if source == "grammar" and len(suffix) == 1 and (
+                all(len(w) == 1 for w in body_words) or (self.tags.get(body_words[-1]) == "a" and len(body_words[-1]) == 1)):
+            return "a one-character head after single characters or an adjective: a phrase (开新局, 布新局), not a name"
         if source == "grammar" and body and klass is not EntityClass.EVENT and not text.startswith("的", start - 1):
+            if body.endswith("型"):
+                return "a kind: a 型 adjective before the type suffix (服务型政府, 创新型企业)"
             if not re.search(r"[\d０-９A-Za-z“”\"‘’（）()·]", body):
-                body_words = self._words(index, start, end - len(suffix))
                 if body_words and all(self.common(w) for w in body_words):
                     return "a kind: only common words before the type suffix"
         return None

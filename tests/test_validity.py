@@ -1,0 +1,47 @@
+"""Tests of the validity check (kg.nlp.components.validity): spans that name no actor are no mentions.
+
+Each junk sentence is paired with a sentence of the same shape whose span is a true name, so a check that
+rejected everything (or nothing) fails one side.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.ner import find_mentions, load_nlp
+from kg.types import Article, CleanArticle
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def mention_texts(nlp, text: str) -> set[str]:
+    article = CleanArticle(Article(id="t", text=text), text, tuple(range(len(text) + 1)))
+    return {m.text for m in find_mentions(nlp, article)}
+
+
+@pytest.mark.parametrize("text, junk", [
+    ("近年来，我国不断完善重点实验室体系，强化基础研究。", "不断完善重点实验室"),     # opens with an adverb
+    ("推动人才评价从看帽子、数论文、比项目，转向看能力。", "比项目"),                  # opens with a preposition
+    ("要建设法治政府、廉洁政府、服务型政府。", "服务型政府"),                         # a 型 kind
+    ("新年布新局，各地发挥企业创新主体作用。", "新年布新局"),                         # adjective + one-character head
+    ("全国50万人口以上城市通达高铁，交通更加便利。", "50万人口以上城市通达高铁"),       # an amount
+    ("全省新开工50个城市更新项目。", "城市更新项目"),                                 # quantified kind
+])
+def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
+    found = mention_texts(nlp, text)
+    assert not any(junk in m or m in junk and len(m) > 2 and not m.isascii() and m.endswith(junk[-2:])
+                   for m in found), found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("这里是西安交通大学的西迁博物馆，见证了交大西迁的历史。", "西迁博物馆"),          # 西 opens a name
+    ("中哈（西安）商贸物流有限责任公司在西安国际港务区成立。", "中哈（西安）商贸物流有限责任公司"),
+    ("鄂尔多斯建设的100万千瓦光伏治沙项目并网发电。", "100万千瓦光伏治沙项目"),         # a capacity is no count
+    ("清华大学与比亚迪股份有限公司签署合作协议。", "比亚迪股份有限公司"),              # 比 opens a brand
+    ("合肥市经济和信息化局发布通知。", "合肥市经济和信息化局"),
+])
+def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
+    assert name in mention_texts(nlp, text)
