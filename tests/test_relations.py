@@ -311,3 +311,35 @@ def test_relations_place_mention_swallowing_the_trigger_is_trimmed():
     spec = [("山东有研半导体材料有限公司", E.ENTERPRISE), ("北京西城区迁至", E.PLACE), ("德州天衢新区", E.PARK)]
     ties = run(text, spec)
     assert triples(ties) == {("山东有研半导体材料有限公司", "relocatedTo", "德州天衢新区")}
+
+
+def test_relations_tour_places_the_sites_visited_later():
+    text = ("国务院总理李强5月22日至23日在河南调研。他强调，要推动农业创新发展。"
+            "在三全食品公司，李强察看产品开发。李强来到国家生物育种产业创新中心了解情况。"
+            "李强走进长治高新区，又来到河南省科学院。")
+    spec = [("李强", E.PERSON), ("河南", E.PLACE), ("三全食品公司", E.ENTERPRISE), ("长治高新区", E.PARK),
+            ("国家生物育种产业创新中心", E.INNOVATION_PLATFORM), ("河南省科学院", E.RESEARCH_INSTITUTE)]
+    got = triples(run(text, spec))
+    assert ("三全食品公司", "locatedIn", "河南") in got
+    assert ("国家生物育种产业创新中心", "locatedIn", "河南") in got
+    # a name holding its own place gets its region from the name, not from the tour
+    assert not {t for t in got if t[0] in ("长治高新区", "河南省科学院")}
+
+
+def test_relations_no_tour_without_one_place_in_the_lead():
+    spec = [("李强", E.PERSON), ("河南", E.PLACE), ("湖北", E.PLACE), ("三全食品公司", E.ENTERPRISE)]
+    for lead in ("李强在河南、湖北调研。", "李强主持召开国务院常务会议。"):
+        assert not triples(run(lead + "在三全食品公司，李强察看产品开发。", spec))
+
+
+def test_relations_setting_places_a_works_project_spanning_provinces_but_not_an_initiative():
+    spec = [("河南", E.PLACE), ("引江济淮工程", E.PROJECT), ("一带一路", E.PROJECT)]
+    got = triples(run("在河南，引江济淮工程的输水管线正在穿越大沙河，一带一路建设成果丰硕。", spec))
+    assert ("引江济淮工程", "locatedIn", "河南") in got
+    assert ("一带一路", "locatedIn", "河南") not in got
+
+
+def test_relations_setting_may_close_with_a_natural_feature_of_the_place():
+    spec = [("内蒙古", E.PLACE), ("光伏治沙项目", E.PROJECT)]
+    got = triples(run("在内蒙古库布其沙漠，光伏治沙项目正在加紧建设。", spec))
+    assert got == {("光伏治沙项目", "locatedIn", "内蒙古")}

@@ -33,6 +33,8 @@ YITUO_LATE = 0.8
 
 #: confidence of a tie read from the setting of a sentence (在X，… Y …) in the same sentence
 SETTING_SAME_SENTENCE = 0.7
+#: confidence of a site visited on a tour placed in the tour's place, read from the lead (kg.nlp.relations.tour)
+TOUR = 0.6
 #: confidence of an ``X的Y`` tie (the parent or place written before the unit)
 OF_PHRASE = 0.75
 #: confidence of a tie read from a name alone (航天科技集团一院 -> 航天科技集团)

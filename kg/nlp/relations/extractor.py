@@ -7,13 +7,15 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.nlp.relations.constants import LOCAL_TITLE_WINDOW, POSITION_WINDOW
+from kg.nlp.relations.constants import LOCAL_TITLE_WINDOW, POSITION_WINDOW, TOUR
 from kg.nlp.relations.context import ArticleContext, SentenceContext, same_actor
 from kg.nlp.relations.dates import date_for
 from kg.nlp.relations.frames import FRAMES, Hit
 from kg.nlp.relations.resources import RelationResources, load_relation_resources
 from kg.nlp.relations.signatures import ACTORS, fits, orient
 from kg.nlp.relations.structure import RULES
+from kg.nlp.relations.tour import RULE as TOUR_RULE
+from kg.nlp.relations.tour import tour_place, visited_sites
 from kg.nlp.sentences import split_sentences
 from kg.types import CleanArticle, EntityClass, Mention, MentionTie, Relation, TieStatus
 
@@ -56,17 +58,45 @@ class RelationExtractor:
         """
         article = ArticleContext.build(clean, mentions, self.res)
         ties: dict[tuple, MentionTie] = {}
-        for s, e in split_sentences(clean.text):
+        sentences = split_sentences(clean.text)
+        for s, e in sentences:
             for tie in self.sentence_ties(article.sentence(s, e)):
-                if same_actor(tie.subject, tie.object):
-                    continue
-                a, b = (tie.subject.start, tie.subject.end), (tie.object.start, tie.object.end)
-                if tie.relation.symmetric:
-                    a, b = min(a, b), max(a, b)
-                key = (s, a, b, tie.relation)
-                if key not in ties or ties[key].confidence < tie.confidence:
-                    ties[key] = tie
+                self._keep(ties, tie)
+        for tie in self._tour_ties(article, sentences, ties.values()):
+            self._keep(ties, tie)
         return sorted(ties.values(), key=lambda t: (t.sentence_start, t.subject.start, t.object.start, t.relation.value))
+
+    @staticmethod
+    def _keep(ties: dict[tuple, MentionTie], tie: MentionTie) -> None:
+        """Keep ``tie`` unless its ends are one actor or a better tie of the same sentence, ends and relation is kept."""
+        if same_actor(tie.subject, tie.object):
+            return
+        a, b = (tie.subject.start, tie.subject.end), (tie.object.start, tie.object.end)
+        if tie.relation.symmetric:
+            a, b = min(a, b), max(a, b)
+        key = (tie.sentence_start, a, b, tie.relation)
+        if key not in ties or ties[key].confidence < tie.confidence:
+            ties[key] = tie
+
+    def _tour_ties(self, article: ArticleContext, sentences, found) -> list[MentionTie]:
+        """Sites visited on the lead's tour, in the tour's place (:mod:`kg.nlp.relations.tour`), where nothing
+        else in the article places them."""
+        place = tour_place(article)
+        if place is None:
+            return []
+        placed = {t.subject.canonical or t.subject.text for t in found if t.relation is Relation.LOCATED_IN}
+        out = []
+        for site, cue in visited_sites(article):
+            name = site.canonical or site.text
+            if site.start < place.end or name in placed or self.res.strip_places(site.text) != site.text:
+                continue  # placed already, or its name holds its own place (河南省科学院)
+            s, e = next((s, e) for s, e in sentences if s <= site.start < e)
+            tie = self._tie(article.sentence(s, e), site, Relation.LOCATED_IN, place, TOUR, cue, site.start, s,
+                            {"rule": TOUR_RULE})
+            if tie is not None:
+                placed.add(name)
+                out.append(tie)
+        return out
 
     # ------------------------------------------------------------------ sentences
     def sentence_ties(self, ctx: SentenceContext) -> list[MentionTie]:

@@ -41,7 +41,11 @@ OWNERS = ORGANISATION_CLASSES - {E.GOVERNMENT_AGENCY}
 #: a short modifier between a place and 的 that still says the thing is there: 邵东新建的打火机产业园
 _PLACE_MODIFIER = re.compile(r"(?:正在|新|在|已)?(?:建设|建成|新建成|新建|落成|打造|投用|建)?(?:中|起来)?")
 #: what may close a setting clause after its place: 里, 内, 现场, and unnamed smaller places (槎水镇中畈村)
-_SETTING_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|村|街道|社区|园区))*(?:里|内|中|上|现场|一带|境内|当地)?")
+_SETTING_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|村|街道|社区|园区|沙漠|沙地|草原|山区|林区|湖区|海域|流域|戈壁|腹地))*"
+                           r"(?:里|内|中|上|现场|一带|境内|当地|腹地|深处)?")
+#: a works project that spans provinces is still built where the setting says (在河南，引江济淮工程…正在穿越…);
+#: an initiative or a service (一带一路, 中欧班列) is not in one of them
+_WORKS = re.compile(r"(?:工程|项目|铁路|高铁|运河|通道|高速|管道|水库|枢纽)(?:[一二三四五六七八九十]+期)?$")
 _SETTING_HEAD = re.compile(r"(?:[^，,。；;在]{0,8}?)(?:在|走进|来到)")
 
 
@@ -170,7 +174,7 @@ def setting(ctx: SentenceContext) -> Iterator[Candidate]:
             if text[cs2 - 1] in "；;" or _setting_of(ctx, cs2, ce2) is not None:
                 break
             for m in ctx.clause_mentions(cs2, ce2):
-                if text.startswith("在", m.start - 1) or m.text in ctx.res.spanning:
+                if text.startswith("在", m.start - 1) or (m.text in ctx.res.spanning and not _WORKS.search(m.text)):
                     continue  # 在X… is a setting of its own; 中欧班列, 一带一路 span provinces
                 if _placed_by(host, m):
                     yield Candidate(m, Relation.LOCATED_IN, host, SETTING_SAME_SENTENCE, "在…，", cs, (cs2, ce2))
