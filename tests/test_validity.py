@@ -29,6 +29,10 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("新年布新局，各地发挥企业创新主体作用。", "新年布新局"),                         # adjective + one-character head
     ("全国50万人口以上城市通达高铁，交通更加便利。", "50万人口以上城市通达高铁"),       # an amount
     ("全省新开工50个城市更新项目。", "城市更新项目"),                                 # quantified kind
+    ("近年来，东部省份6500多所医院、学校结对帮扶。", "6500多所医院"),                  # an approximate count
+    ("湖南如何落实会议精神，在高质量发展上闯出新路子。", "落实会议"),                   # a verb before the head
+    ("群众转移到临时安置点、县人民医院。", "县人民医院"),                               # a bare level word
+    ("协调住建局、人社局、民政局等部门，打通堵点。", "民政局"),                          # one common word
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)
@@ -42,6 +46,9 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("鄂尔多斯建设的100万千瓦光伏治沙项目并网发电。", "100万千瓦光伏治沙项目"),         # a capacity is no count
     ("清华大学与比亚迪股份有限公司签署合作协议。", "比亚迪股份有限公司"),              # 比 opens a brand
     ("合肥市经济和信息化局发布通知。", "合肥市经济和信息化局"),
+    ("中国电科38所与北京市民政局签署协议。", "中国电科38所"),                           # a number in a name
+    ("中国电科38所与北京市民政局签署协议。", "北京市民政局"),                           # a body of a named place
+    ("上海博物馆举办展览。", "上海博物馆"),
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

@@ -35,6 +35,8 @@ VERB_FREQ = 300
 #: a one-character first word with these tags opens a clause, not a name (比, 及, 该, 对; not 中, 西: 中哈, 西迁)
 _OPENING_TAGS = set("pcdru")
 _ADVERB_TAGS = {"d", "ad"}
+#: an administrative level written alone opens no name (县人民医院, 市博物馆: some place's unit, unnamed)
+_LEVEL_WORDS = set("省市县区镇乡村")
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng")
 _VERB_TAGS = {"v", "vd", "vi", "d"}
 #: a count or quantifier right before a span (or opening it): many things, or a kind
@@ -146,6 +148,14 @@ class ActorValidity:
         if len(words) > 1 and (self.tags.get(opener, "")[:1] in _OPENING_TAGS if len(opener) == 1 else
                                self.tags.get(opener) in _ADVERB_TAGS and self.freq.get(opener, 0) >= VERB_FREQ):
             return "opens with an adverb, a preposition or a pronoun: a clause (不断完善重点实验室, 比项目)"
+        if len(words) == 1 and klass in _STAT_ORGS and (
+                # a bureau written bare is some place's (a ministry, 公安部, is the nation's; 市教委 the home city's)
+                klass is EntityClass.GOVERNMENT_AGENCY and len(span) <= 4 and span[-1] in "局厅"
+                and span[0] not in _LEVEL_WORDS and not any(self._place_heads(span))
+                or not self.tags.get(span, "nr").startswith(_NAME_TAGS) and self.freq.get(span, 0) >= COMMON_FREQ):
+            return "one dictionary word (民政局, 研究院, 招聘会): a kind of body, not a named one"
+        if len(words) > 1 and words[0] in _LEVEL_WORDS and klass not in (EntityClass.GOVERNMENT_AGENCY, EntityClass.PLACE):
+            return "a bare level word (县人民医院): the unnamed unit of some place"
         # a place, then a common verb: the walk went over a clause (广西开展工业项目)
         k = 0
         while k < len(words) and words[k] in lex.places:
@@ -155,7 +165,8 @@ class ActorValidity:
         suffix = lex.type_suffix(span, proper=True)
         if suffix is not None and len(suffix) == 1 and words and len(words[-1]) == 2:
             suffix = None  # 布局 ends in 局 but is no bureau (消防局 is one)
-        if re.search(r"很多|许多|一批|多个|若干|[百千万]亿|以上|以下", span):
+        if re.search(r"很多|许多|一批|多个|若干|[百千万]亿|以上|以下|[0-9０-９一二三四五六七八九十百千万]+(?:多|余)"
+                     r"(?:个|家|所|项|座|条|批|位)", span):
             return "quantified: many things or an amount"
         if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY and words and len(words[-1]) > 1 and (
                 self.tags.get(words[-1], "").startswith("v") or (len(words[-1]) == 2 and self.common(words[-1]))):
@@ -168,6 +179,9 @@ class ActorValidity:
             return None
         body = span[: -len(suffix)]
         body_words = self._words(index, start, end - len(suffix))
+        if source == "grammar" and len(body_words) == 1 and self.tags.get(body_words[0]) in ("v", "vn", "a") \
+                and self.freq.get(body_words[0], 0) >= VERB_FREQ:
+            return "only a verb or an adjective before the type suffix (落实会议, 重要会议): a phrase or a kind"
         if source == "grammar" and len(suffix) == 1 and (
                 all(len(w) == 1 for w in body_words) or (self.tags.get(body_words[-1]) == "a" and len(body_words[-1]) == 1)):
             return "a one-character head after single characters or an adjective: a phrase (开新局, 布新局), not a name"
