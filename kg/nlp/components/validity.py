@@ -43,8 +43,9 @@ _VERB_TAGS = {"v", "vd", "vi", "d"}
 _QUANTIFIED_BEFORE = re.compile(
     r"(?:[0-9０-９]+|[一二三四五六七八九十百千万两几多数]+)(?:多|余)?(?:个|家|所|项|批|座|条|类|种|大|位|支|只|处|片)$"
     r"|(?:一批批?|一大批|一系列|一些|这些|那些|各类|各种|各个|各地|多家|多个|多所|多项|众多|若干|诸多|上述|一批新|部分|其他|其它|所有|每个|每家)$")
-_QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|大批|一系列|一些|上述|多家|多个|众多|若干|诸多|各类|各种|所有|其他|其它"
+_QUANTIFIED_START = re.compile(r"^(?:一批批?|一大批|大批|一系列|一些|上述|多[家个所项座条]|众多|若干|诸多|各类|各种|所有|其他|其它"
                                r"|[0-9０-９]+(?:个|项|家|批|所|座|条|类|种)|第[一二三四五六七八九十0-9]+批)")
+_CLASSIFIERS = set("个家所项批座条处场位")
 #: a count right after a span: 实施“千企技改”项目1000项, 新增重大产业项目100项以上
 _COUNTED_AFTER = re.compile(r"[0-9０-９]+(?:多|余)?(?:个|项|家|所|座|条|批)")
 #: one-character heads that end common nouns, not brands (算力网, 开幕会, 代表团, 双展)
@@ -136,7 +137,8 @@ class ActorValidity:
             return "a phrase with 的"
         if klass in _COUNTABLE:
             before = text[max(0, start - 6):start].rstrip(" \u3000了")
-            if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span) or _COUNTED_AFTER.match(text, end):
+            if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span) or _COUNTED_AFTER.match(text, end) \
+                    or (before[-1:].isdigit() and span[0] in _CLASSIFIERS):  # 8处方舱医院: the count's classifier
                 return "quantified: many things or a kind"
         words = self._words(index, start, end)
         first = index.token_at(start)
@@ -183,7 +185,7 @@ class ActorValidity:
                 and self.freq.get(body_words[0], 0) >= VERB_FREQ:
             return "only a verb or an adjective before the type suffix (落实会议, 重要会议): a phrase or a kind"
         if source == "grammar" and len(suffix) == 1 and (
-                all(len(w) == 1 for w in body_words) or (self.tags.get(body_words[-1]) == "a" and len(body_words[-1]) == 1)):
+                all(len(w) == 1 for w in body_words) or (self.tags.get(body_words[-1]) in ("a", "v") and len(body_words[-1]) == 1)):
             return "a one-character head after single characters or an adjective: a phrase (开新局, 布新局), not a name"
         if source == "grammar" and body and klass is not EntityClass.EVENT and not text.startswith("的", start - 1):
             if body.endswith("型"):
