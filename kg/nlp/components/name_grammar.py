@@ -269,11 +269,12 @@ class NameGrammar:
                 k += 1  # 沪, 京 (jieba: abbreviations) are places too
             word = index.words[k] if k < len(index) and index.starts[k] < end else ""
             tag = self.tags.get(word, "") if len(word) > 1 else ""
-            if tag in _VERB_TAGS and not self._rare(word) and not self.lexicons.is_generic(word):
+            leading_vn = tag == "vn" and self.word_freq.get(word, 0) >= COMMON_VN_FREQ  # 运营 + 拉林铁路, 启动 + 新年消费节
+            if (tag in _VERB_TAGS or (event_like and k > i and leading_vn)) and not self._rare(word) \
+                    and not self.lexicons.is_generic(word):  # 北京 + 启动 + 生态文化周
                 i = k + 1
                 start = index.starts[i] if i < len(index) else end
                 continue
-            leading_vn = tag == "vn" and self.word_freq.get(word, 0) >= COMMON_VN_FREQ  # 运营 + 拉林铁路, 启动 + 新年消费节
             if k == i and event_like and (tag in _VERB_TAGS and not self.lexicons.is_generic(word) or leading_vn
                                           or _COUNTED.match(word)):
                 i += 1

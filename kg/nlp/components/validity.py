@@ -188,7 +188,8 @@ class ActorValidity:
                 all(len(w) == 1 for w in body_words) or (self.tags.get(body_words[-1]) in ("a", "v") and len(body_words[-1]) == 1)):
             return "a one-character head after single characters or an adjective: a phrase (开新局, 布新局), not a name"
         if source == "grammar" and body and klass is not EntityClass.EVENT and not text.startswith("的", start - 1):
-            if body.endswith("型"):
+            if body_words and body_words[-1].endswith("型") and (
+                    len(body_words[-1]) > 2 or self.tags.get(body_words[-1]) == "b"):  # 服务型, 新型; not 转型
                 return "a kind: a 型 adjective before the type suffix (服务型政府, 创新型企业)"
             if not re.search(r"[\d０-９A-Za-z“”\"‘’（）()·]", body):
                 if body_words and all(self.common(w) for w in body_words):
