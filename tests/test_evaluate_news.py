@@ -125,3 +125,14 @@ def test_evaluate_news_cli_json_and_errors(tmp_path):
     assert text.exit_code == 0 and "ties (strict)" in text.stdout and "missed ties" in text.stdout
     missing = runner.invoke(app, ["eval", "news", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 2 and "gold file not found" in missing.output
+
+
+def test_evaluate_news_misses_say_whether_an_end_was_not_found():
+    park, firm = entity("长治高新区", E.PARK), entity("中科潞安", E.ENTERPRISE)
+    gold = [GoldArticle("a", [GoldEntity("长治高新区", "Park"), GoldEntity("中科潞安", "Enterprise"),
+                              GoldEntity("乙研究院", "ResearchInstitute")],
+                        [GoldTie("中科潞安", "locatedIn", "长治高新区"),   # both ends found, no tie
+                         GoldTie("乙研究院", "locatedIn", "长治高新区")])]  # 乙研究院 not found
+    result = score(gold, {"a": extraction([park, firm], [])})
+    assert result["ties"]["missed_by_cause"] == {"entity": 1, "tie": 1}
+    assert {m["s"]: m["cause"] for m in result["misses"]} == {"中科潞安": "tie", "乙研究院": "entity"}

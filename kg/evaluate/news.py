@@ -294,7 +294,8 @@ def score(gold: Sequence[GoldArticle], extractions: dict[str, Extraction], regio
     -------
     dict
         ``entities`` (gold, found, recall, per class), ``ties`` (``strict`` and ``undirected`` P/R/F1,
-        ``by_relation``, status agreement, place-in-name ties left out), ``regions`` (scored, correct,
+        ``by_relation``, status agreement, place-in-name ties left out, ``missed_by_cause``: misses with an end
+        not found (``entity``) or with both ends found (``tie``)), ``regions`` (scored, correct,
         accuracy, by region source), and ``misses`` / ``false_positives`` / ``missed_entities`` lists.
     """
     regions = regions or RegionTable()
@@ -305,6 +306,7 @@ def score(gold: Sequence[GoldArticle], extractions: dict[str, Extraction], regio
     region_scored = region_correct = 0
     region_sources, region_wrong_sources = Counter(), Counter()
     misses, false_positives, missed_entities, region_errors = [], [], [], []
+    miss_causes = Counter()
     for article in gold:
         extraction = extractions.get(article.id)
         entities = extraction.entities if extraction else ()
@@ -351,8 +353,13 @@ def score(gold: Sequence[GoldArticle], extractions: dict[str, Extraction], regio
                 for g, s in pairs:
                     status_total += 1
                     status_agree += g.status == s.status
-                misses += [{"article": article.id, "s": g.s, "rel": g.rel, "o": g.o, "status": g.status,
-                            "evidence": g.evidence} for g in gold_missed]
+                for g in gold_missed:
+                    # why the tie was missed: an end the NER did not find, or both found and no tie read
+                    ends = [article.entity(name) for name in (g.s, g.o)]
+                    cause = "tie" if all(x is not None and m.system_for(x) for x in ends) else "entity"
+                    miss_causes[cause] += 1
+                    misses.append({"article": article.id, "s": g.s, "rel": g.rel, "o": g.o, "status": g.status,
+                                   "evidence": g.evidence, "cause": cause})
                 false_positives += [{"article": article.id, "s": s.subject.name, "rel": s.relation, "o": s.object.name,
                                      "status": s.status, "extractor": s.extractor, "evidence": s.sentence}
                                     for s in sys_wrong]
@@ -371,6 +378,7 @@ def score(gold: Sequence[GoldArticle], extractions: dict[str, Extraction], regio
                                   for mode in ("strict", "undirected")} for rel in sorted(by_rel["strict"])},
             "status_agreement": round(status_agree / status_total, 3) if status_total else None,
             "place_in_name_ignored": ignored,
+            "missed_by_cause": {"entity": miss_causes["entity"], "tie": miss_causes["tie"]},
         },
         "regions": {
             "scored": region_scored, "correct": region_correct,
@@ -433,11 +441,14 @@ def format_report(result: dict, show: int = 0) -> str:
                      f"{c['fn']:3d}   {u['f1']:.3f}")
     lines.append(f"  status agreement on matched ties: {t['status_agreement']}; place-in-name ties left out: "
                  f"{t['place_in_name_ignored']}")
+    causes = t["missed_by_cause"]
+    lines.append(f"  missed ties (strict): {causes['entity']} with an end the NER did not find, {causes['tie']} with "
+                 "both ends found")
     lines.append(f"regions (city level): accuracy {r['accuracy']:.3f} ({r['correct']}/{r['scored']}); "
                  f"by source {r['by_source']}; wrong by source {r['wrong_by_source']}")
     if show:
         for title, rows, fmt in (
-            ("missed ties", result["misses"], "{s} -{rel}-> {o} [{status}]  | {evidence}"),
+            ("missed ties", result["misses"], "{s} -{rel}-> {o} [{status}; {cause}]  | {evidence}"),
             ("false positives", result["false_positives"], "{s} -{rel}-> {o} [{status}, {extractor}]  | {evidence}"),
             ("missed entities", result["missed_entities"], "{name} ({class})"),
             ("region errors", result["region_errors"], "{name}: gold {gold}, system {system} ({source})"),
