@@ -212,3 +212,14 @@ def test_resolve_tie_mentions_missing_from_list_are_resolved():
     tie = MentionTie(mentions[0], Relation.COOPERATES_WITH, mentions[1], 0, len(text), 0.9, "test.v1")
     ex = Resolver().resolve(clean, [], [tie])
     assert len(ex.entities) == 2 and len(ex.ties) == 1
+
+
+def test_resolve_unit_named_after_a_registry_body():
+    text = "德州很好。德州发展快。中国农业银行北京市分行、平陆运河青年枢纽一期工程、中国农业银行软件开发中心都在推进。"
+    ents = by_name(resolve(Resolver(), text, [("德州", E.PLACE), ("中国农业银行北京市分行", E.ENTERPRISE),
+                                              ("平陆运河青年枢纽一期工程", E.PROJECT), ("中国农业银行软件开发中心", E.ORGANIZATION)]))
+    # the place after the body's name; a part of a registry project at the project's seat, not in 平陆县 (山西)
+    assert ents["中国农业银行北京市分行"].region == "110000"
+    assert ents["平陆运河青年枢纽一期工程"].region.startswith("45")
+    # an organisation's unit is not at its seat: the article's place is the guess
+    assert ents["中国农业银行软件开发中心"].attrs["region_source"] == "article"

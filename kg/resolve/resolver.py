@@ -389,8 +389,10 @@ class Resolver:
                 # place its name holds (平陆运河 is in 广西, not in 平陆县)
                 region, source = (row.region, "registry") if row.region in self.regions else (None, None)
             else:
-                region = self._seat_from_name(name, m.cls)
-                source = "name" if region else None
+                region, source = self._place_after_owner(name)
+                if region is None:
+                    region = self._seat_from_name(name, m.cls)
+                    source = "name" if region else None
         key = None
         if m.cls is not EntityClass.PLACE or not region:
             # the name the article writes first (a known entity may carry it), then the official one
@@ -408,6 +410,22 @@ class Resolver:
         if region and (info["region"] is None or self.regions.is_within(region, info["region"])):
             info["region"], info["source"] = region, source
         return key
+
+    def _place_after_owner(self, name: str) -> tuple[str | None, str | None]:
+        """Where a unit named after a registry body is, as ``(region, source)``: the place its name states after
+        the body's (中国农业银行 + 北京市分行: 北京市), else, for a part of a registry project or park, the seat of
+        that project or park (平陆运河 + 青年枢纽一期工程: 广西, not the county 平陆 the name begins with).  An
+        organisation's seat is no evidence for its unit (中国铁建重工 is in 长沙), so then ``(None, None)``."""
+        for size in range(len(name) - 1, 2, -1):
+            row = self.registry.get(name[:size])
+            if row is None:
+                continue
+            if (place := self.regions.region_in_name(name[size:])) is not None:
+                return place, "name"
+            if row.cls in (EntityClass.PROJECT.value, EntityClass.PARK.value) and row.region in self.regions:
+                return row.region, "registry"
+            return None, None
+        return None, None
 
     def _seat_from_name(self, name: str, cls: EntityClass) -> str | None:
         """The region a name states: its place prefix (``region_in_name``); a provincial body (湖北省文化和旅游厅)

@@ -51,6 +51,9 @@ _STOP_TAGS = set("pcuryeoq")
 _VERB_TAGS = {"v", "vd", "vg", "vi", "vq", "vf", "vx"}
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多][一二三四五六七八九十百千万余多]*[个项家批只名座条所大类种位]?$")
 _CLASSIFIERS = set("家个所余多大项批只")
+#: a phase or a kind of construction between a works name and its head (平陆运河青年枢纽 + 一期 + 工程,
+#: 湖北省博物馆 + 三期扩建 + 工程): part of the name
+_PHASE = re.compile(r"^(?:[一二三四五六七八九十0-9]+期)?(?:改扩建|扩建|新建|续建|改造|配套)?$")
 _LIST_SEPARATORS = {"、", "和", "与", "及", "以及"}
 _QUOTE_BREAKERS = set("等的了和与或在是把被将")
 #: aspect particles: a suffix word followed by one is a verb (弗格森学会了, 学会 "learned", not a society)
@@ -132,10 +135,11 @@ class NameGrammar:
         """A number or a counted amount (2021, 一个, 三大, 四十多家), not a name part like 百家湖 or 两江."""
         return word[0].isdigit() or bool(_COUNTED.match(word))
 
-    def _generic(self, doc: Doc, index: TokenIndex, start: int, end: int, cls: str) -> bool:
+    def _generic(self, doc: Doc, index: TokenIndex, start: int, end: int, cls: str, suffix: str | None = None) -> bool:
         """True when the name body ``index.text[start:end]`` is no name: only generic words and numbers.
 
-        Places count as specific for organisations (德州学院) but not for projects (德州市重点项目);
+        Places count as specific for organisations (德州学院) but not for projects with a descriptive head
+        (德州市重点项目; 米林水电站 is a name: ``descriptive`` in name_suffixes.tsv);
         event bodies of four characters or more are names even when generic (全省科技创新大会).
         """
         if start >= end:
@@ -149,7 +153,8 @@ class NameGrammar:
         for word in self._words(doc, index, start, end):
             if lex.names_a_kind(word, cls) or self._numeral(word):  # 重点项目, 航空公司
                 continue
-            if cls == EntityClass.PROJECT.value and lex.is_places(word):
+            if cls == EntityClass.PROJECT.value and lex.is_places(word) and (
+                    suffix is None or suffix in lex.descriptive_after_place):
                 continue
             return False
         return True
@@ -205,7 +210,8 @@ class NameGrammar:
             if cls == EntityClass.EVENT.value and word.endswith(breaks):
                 break  # an event stops at an organisation; a project keeps its owner (鞍钢集团新材料钢材项目)
             if event_like and j < i - 1 and self._suffix_class(word) in _EVENT_LIKE and (
-                    lex.is_generic(word) or word in lex.suffixes):
+                    lex.is_generic(word) or word in lex.suffixes) and not all(
+                    _PHASE.match(index.words[x]) for x in range(j + 1, i)):
                 break  # 重点工程乌江白马航电枢纽工程: a kind word or a bare project word before the project's own name
             if word == "及" and (
                 cls == EntityClass.ENTERPRISE.value or (j >= 1 and index.words[j - 1].endswith(self.org_suffixes))
@@ -288,7 +294,10 @@ class NameGrammar:
         系统工程, 园 in 家园; 公司 in 子公司 / 母公司 (stop tokens): 中国石油子公司 is a relation, not a name."""
         if suffix_start in index.start_set:
             return False
-        word = index.words[index.token_at(suffix_start)]
+        i = index.token_at(suffix_start)
+        word = index.words[i]
+        if length > 1 and index.ends[i] == suffix_start + length and _PHASE.match(index.text[index.starts[i]:suffix_start]):
+            return False  # 二期工程, 扩建工程: a phase and the head
         return (length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j")
                 or word in self.lexicons.stop_tokens)
 
@@ -357,7 +366,7 @@ class NameGrammar:
             if self._inside_word(index, suffix_start, length):
                 continue
             start = self._extend_left(doc, index, suffix_start, cls, limit)
-            if self._generic(doc, index, start, suffix_start, cls):
+            if self._generic(doc, index, start, suffix_start, cls, text[suffix_start:end]):
                 continue
             if self.lexicons.describes_place(text[start:end], text[suffix_start:end]):
                 continue  # 美国公司, 沧州中心: a place and a head describe, they do not name

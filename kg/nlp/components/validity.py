@@ -162,7 +162,9 @@ class ActorValidity:
         k = 0
         while k < len(words) and words[k] in lex.places:
             k += 1
-        if 0 < k < len(words) and self.tags.get(words[k]) in _VERB_TAGS and self.freq.get(words[k], 0) >= VERB_FREQ:
+        if 0 < k < len(words) and (len(words[k]) > 1 or self.tags.get(words[k]) == "d") \
+                and self.tags.get(words[k]) in _VERB_TAGS \
+                and self.freq.get(words[k], 0) >= VERB_FREQ:  # one character is ambiguous (内蒙古 + 引绰济辽水利工程)
             return "verb phrase"
         suffix = lex.type_suffix(span, proper=True)
         if suffix is not None and len(suffix) == 1 and words and len(words[-1]) == 2:
