@@ -30,6 +30,7 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("全国50万人口以上城市通达高铁，交通更加便利。", "50万人口以上城市通达高铁"),       # an amount
     ("全省新开工50个城市更新项目。", "城市更新项目"),                                 # quantified kind
     ("德州项目建设加快推进。", "德州项目"),                                             # a place + a descriptive head
+    ("今年企业投资项目加快落地。", "企业投资项目"),                                      # a verb of the sentence
     ("近年来，东部省份6500多所医院、学校结对帮扶。", "6500多所医院"),                  # an approximate count
     ("湖南如何落实会议精神，在高质量发展上闯出新路子。", "落实会议"),                   # a verb before the head
     ("群众转移到临时安置点、县人民医院。", "县人民医院"),                               # a bare level word
@@ -57,6 +58,8 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("湖北省博物馆三期扩建工程完工。", "湖北省博物馆三期扩建工程"),
     ("米林水电站投产发电。", "米林水电站"),                                                 # a place + a works head
     ("内蒙古引绰济辽水利工程完工。", "内蒙古引绰济辽水利工程"),                           # one-character verb in a name
+    ("永定河三家店引水枢纽完工。", "永定河三家店引水枢纽"),                               # a verb after its object
+    ("福州市闽江干流防洪提升工程开工。", "福州市闽江干流防洪提升工程"),
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

@@ -128,6 +128,7 @@ class Lexicons:
     region_abbreviations: set[str] = field(default_factory=set)  # 粤, 沪, 京: one-character province names
     foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country'
     home_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'home country' (中国)
+    clause_verbs: set[str] = field(default_factory=set)  # 建设, 推进: verbs of the sentence, never inside a project name
 
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
@@ -268,6 +269,8 @@ def load_lexicons(directory: Path, registries=()) -> Lexicons:
     if (directory / "region_abbreviations.tsv").is_file():
         lex.region_abbreviations.update(cols[0] for _n, cols in read_tsv(directory / "region_abbreviations.tsv", 1)
                                         if cols[0] != "abbreviation")
+    if (directory / "clause_verbs.tsv").is_file():
+        lex.clause_verbs.update(cols[0] for _n, cols in read_tsv(directory / "clause_verbs.tsv", 1))
     if p := path_of("list_heads.tsv"):
         for n, cols in read_tsv(p, 2):
             if (cls := _entity_class(cols[1], p, n)) is not None:

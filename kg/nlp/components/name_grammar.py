@@ -250,6 +250,8 @@ class NameGrammar:
                 and cls != EntityClass.EVENT.value
                 and not lex.is_generic(word)
                 and not (j > 0 and self._is_place(index.words[j - 1]) and self._rare(word))
+                and not (cls == EntityClass.PROJECT.value and j > 0 and word not in lex.clause_verbs
+                         and self._names_an_object(index.words[j - 1]))
             ):
                 break
             start = token_start
@@ -288,6 +290,12 @@ class NameGrammar:
                 continue
             break
         return start
+
+    def _names_an_object(self, word: str) -> bool:
+        """A noun or a place before a verb inside a project name (发动机 + 维修, 闽江干流防洪 + 提升): its object."""
+        return len(word) > 1 and (self._is_place(word) or self.tags.get(word, "")[:1] == "n"
+                                  or self.tags.get(word) == "vn") \
+            and word not in self.lexicons.stop_tokens
 
     def _inside_word(self, index: TokenIndex, suffix_start: int, length: int) -> bool:
         """True when a suffix starts inside a jieba word that is not itself a name word: 局 in 布局 / 格局, 工程 in
