@@ -343,3 +343,16 @@ def test_relations_setting_may_close_with_a_natural_feature_of_the_place():
     spec = [("内蒙古", E.PLACE), ("光伏治沙项目", E.PROJECT)]
     got = triples(run("在内蒙古库布其沙漠，光伏治沙项目正在加紧建设。", spec))
     assert got == {("光伏治沙项目", "locatedIn", "内蒙古")}
+
+
+def test_relations_here_and_local_refer_to_the_nearest_place_before_them():
+    spec = [("乌兰察布", E.PLACE), ("数据中心绿电直连项目", E.PROJECT), ("榕江县", E.PLACE), ("上海市", E.PLACE),
+            ("电商产业园", E.PARK), ("莎车县", E.PLACE)]
+    got = triples(run("乌兰察布算力产业发展迅速。不久前，数据中心绿电直连项目在这里投产运营。", spec))
+    assert ("数据中心绿电直连项目", "locatedIn", "这里") in got
+    ties = run("乌兰察布算力产业发展迅速。不久前，数据中心绿电直连项目在这里投产运营。", spec)
+    assert {t.object.canonical for t in ties} == {"乌兰察布"}
+    # a place helping (在X的…下) is not where the clause happens; 当地时间 is a time
+    ties = run("莎车县的巴旦木进入收获期，在上海市的对口援助下，这里建成了电商产业园。", spec)
+    assert [(t.subject.canonical, t.relation, t.object.text) for t in ties] == [("莎车县", Relation.HOSTS, "电商产业园")]
+    assert not run("当地时间5日，上海市发布消息。", spec)

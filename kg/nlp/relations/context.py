@@ -27,6 +27,8 @@ _ADVERBIAL = re.compile(r"\d+年\d*月?\d*[日号]?|\d+月\d+[日号]|今年|去
                         r"|[\d]+|[“”‘’\"'（）()\s]")
 
 
+#: "in X's … (under)": X helps, it is not where the clause happens (在上海市的对口援助下，这里…)
+_HELPER_PHRASE = re.compile(r"的[\u4e00-\u9fff]{1,8}下")
 #: 在 + one character (a region's abbreviation: 京, 沪) + a verb-like next character
 _ABBREVIATED_PLACE = re.compile(r"在([\u4e00-\u9fff])(?=[举召开出主参闭发会])")
 
@@ -216,20 +218,34 @@ class ArticleContext:
         return SentenceContext(self, s, e, ms, split_clauses(text, s, e), sentence_dates(text, s, e, self.year))
 
     def _with_anaphors(self, s: int, e: int, mentions: list[Mention]) -> list[Mention]:
-        """Add mentions for 我市/本市/该区… pointing at the article's home place."""
-        home = self.home
-        if home is None:
-            return mentions
+        """Add mentions for 我市/本市/该区… pointing at the article's home place, and for 这里/当地… (``deictic``)
+        pointing at the nearest place or park written before them in the paragraph."""
         extra = []
-        for word in self.res.words("anaphor"):
-            for match in re.finditer(re.escape(word), self.text[s:e]):
-                a, b = s + match.start(), s + match.end()
-                if any(m.start < b and a < m.end for m in mentions):
-                    continue
-                o0, o1 = self.clean.to_original(a, b)
-                extra.append(Mention(word, home.cls, a, b, o0, o1, source="anaphora", confidence=0.7,
-                                     canonical=home.canonical or home.text))
+        for kind in ("anaphor", "deictic"):
+            for word in self.res.words(kind):
+                for match in re.finditer(re.escape(word), self.text[s:e]):
+                    a, b = s + match.start(), s + match.end()
+                    if any(m.start < b and a < m.end for m in mentions) or self.text.startswith("时间", b):
+                        continue  # 当地时间 is a time
+                    target = self.home if kind == "anaphor" else self._place_before(a)
+                    if target is None:
+                        continue
+                    o0, o1 = self.clean.to_original(a, b)
+                    extra.append(Mention(word, target.cls, a, b, o0, o1, source="anaphora", confidence=0.7,
+                                         canonical=target.canonical or target.text))
         return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+    def _place_before(self, pos: int) -> Mention | None:
+        """The nearest Place or Park mention ending before ``pos`` in the same paragraph (None if none)."""
+        floor = self.text.rfind("\n", 0, pos) + 1
+        i = bisect_left([m.start for m in self.mentions], pos) - 1
+        while i >= 0 and self.mentions[i].start >= floor:
+            m = self.mentions[i]
+            if m.cls in (EntityClass.PLACE, EntityClass.PARK) and m.end <= pos and m.start not in self.titled \
+                    and not _HELPER_PHRASE.match(self.text, m.end):  # 在上海市的对口援助下: a helper, not where
+                return m
+            i -= 1
+        return None
 
     def region_pieces(self, a: int, b: int) -> list[Mention]:
         """Place mentions for a span made only of region names (京津 -> 京, 津; 沪苏浙皖), else []."""

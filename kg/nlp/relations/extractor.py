@@ -210,7 +210,8 @@ class RelationExtractor:
         return any(m.text[:n] in names or m.text[:n] in self.res.region_groups for n in range(2, min(7, len(m.text))))
 
     def _meeting(self, m: Mention) -> bool:
-        return m.cls is EntityClass.EVENT and m.text.endswith(tuple(self.res.words("meeting_head")))
+        """A meeting (…会议, …座谈会: no tie end); a conference joined to one (X大会暨Y会议) is named by its first part."""
+        return m.cls is EntityClass.EVENT and m.text.split("暨")[0].endswith(tuple(self.res.words("meeting_head")))
 
     def _explicit_partners(self, ctx: SentenceContext, word: str, a: Mention, b: Mention) -> bool:
         """Places cooperate only through a cooperation word of ``place_cooperation`` with a partner word (与, 和,
