@@ -356,3 +356,10 @@ def test_relations_here_and_local_refer_to_the_nearest_place_before_them():
     ties = run("莎车县的巴旦木进入收获期，在上海市的对口援助下，这里建成了电商产业园。", spec)
     assert [(t.subject.canonical, t.relation, t.object.text) for t in ties] == [("莎车县", Relation.HOSTS, "电商产业园")]
     assert not run("当地时间5日，上海市发布消息。", spec)
+
+
+def test_relations_a_project_is_part_of_a_project_not_of_an_organisation():
+    spec = [("西部陆海新通道", E.PROJECT), ("平陆运河", E.PROJECT), ("中国电建", E.ENTERPRISE)]
+    got = triples(run("西部陆海新通道的骨干工程——平陆运河进入旱季施工黄金期。", spec))
+    assert got == {("平陆运河", "subOrganizationOf", "西部陆海新通道")}
+    assert not any(t[1] == "subOrganizationOf" for t in triples(run("中国电建旗下平陆运河项目部开工。", spec)))

@@ -19,7 +19,7 @@ SIGNATURES: dict[Relation, tuple[frozenset, frozenset]] = {
     Relation.INVESTS_IN: (ORGANISATION_CLASSES | {EntityClass.PARK}, ORGANISATION_CLASSES | {EntityClass.PROJECT, EntityClass.PARK}),
     Relation.TRANSFERS_TECHNOLOGY_TO: (ACTORS, ACTORS),
     Relation.SUPPLIES_TO: (ACTORS, ACTORS),
-    Relation.SUB_ORGANIZATION_OF: (ORGANISATION_CLASSES, ORGANISATION_CLASSES),
+    Relation.SUB_ORGANIZATION_OF: (ORGANISATION_CLASSES | {EntityClass.PROJECT}, ORGANISATION_CLASSES | {EntityClass.PROJECT}),
     Relation.PARTICIPATES_IN: (ACTORS | {EntityClass.PERSON}, frozenset({EntityClass.EVENT, EntityClass.PROJECT})),
     Relation.VISITS: (ACTORS | {EntityClass.PERSON}, ACTORS),
     Relation.BENCHMARKS_AGAINST: (ACTORS, ACTORS),
@@ -40,6 +40,8 @@ def fits(rel: Relation, subj: Mention, obj: Mention, places_cooperate: bool = Fa
     if rel is Relation.LOCATED_IN and obj.cls in ORGANISATION_CLASSES and subj.cls not in (EntityClass.PROJECT,
                                                                                            EntityClass.EVENT):
         return False
+    if rel is Relation.SUB_ORGANIZATION_OF and EntityClass.PROJECT in (subj.cls, obj.cls) and subj.cls is not obj.cls:
+        return False  # a project is part of a project (平陆运河 of 西部陆海新通道), an organisation of an organisation
     return sig is None or (subj.cls in sig[0] and obj.cls in sig[1])
 
 
