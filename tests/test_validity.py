@@ -38,6 +38,10 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("目前，吉林省已建成8处方舱医院。", "处方舱医院"),                                  # a count's classifier
     ("大会同期举行高层论坛和主题分论坛。", "主题分论坛"),                        # a kind of event
     ("以创新破局、实干筑基。", "创新破局"),                                               # verb + one-character head
+    ("推动优化空间布局，加快数字中国布局。", "优化空间布局"),                              # 布局 is no bureau
+    ("要正确处理政府和市场的关系。", "正确处理政府"),                                     # a rare compound verb
+    ("建设全国一体化算力网络的关键枢纽。", "关键枢纽"),                                   # a kind word
+    ("加快建设一批国家数据中心。", "数据中心"),
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)
@@ -54,6 +58,7 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("中国电科38所与北京市民政局签署协议。", "中国电科38所"),                           # a number in a name
     ("中国电科38所与北京市民政局签署协议。", "北京市民政局"),                           # a body of a named place
     ("上海博物馆举办展览。", "上海博物馆"),
+    ("流动服务，正是共同富裕示范区建设以来的新举措。", "共同富裕示范区"),                  # an adverb, then a name
     ("平陆运河青年枢纽一期工程开工。", "平陆运河青年枢纽一期工程"),                        # a phase before the head
     ("湖北省博物馆三期扩建工程完工。", "湖北省博物馆三期扩建工程"),
     ("米林水电站投产发电。", "米林水电站"),                                                 # a place + a works head

@@ -146,7 +146,9 @@ class ActorValidity:
                 and index.words[first] not in lex.places:
             return "a fragment: starts inside a word (补短板促发展项目, 医共体心电中心)"
         # an untagged or idiom word (不断完善) is judged by its first two characters
-        opener = words[0] if len(words[0]) == 1 or self.tags.get(words[0], "l") != "l" else words[0][:2]
+        tag0 = self.tags.get(words[0], "l")
+        opener = words[0] if len(words[0]) == 1 or tag0.startswith(_NAME_TAGS) or (tag0 != "l" and (
+            len(words[0]) < 4 or self.freq.get(words[0], 0) >= 10)) else words[0][:2]  # 正确处理: a rare compound
         if len(words) > 1 and (self.tags.get(opener, "")[:1] in _OPENING_TAGS if len(opener) == 1 else
                                self.tags.get(opener) in _ADVERB_TAGS and self.freq.get(opener, 0) >= VERB_FREQ):
             return "opens with an adverb, a preposition or a pronoun: a clause (不断完善重点实验室, 比项目)"
@@ -167,7 +169,10 @@ class ActorValidity:
                 and self.freq.get(words[k], 0) >= VERB_FREQ:  # one character is ambiguous (内蒙古 + 引绰济辽水利工程)
             return "verb phrase"
         suffix = lex.type_suffix(span, proper=True)
-        if suffix is not None and len(suffix) == 1 and words and len(words[-1]) == 2:
+        if suffix is not None and len(suffix) == 1 and words and (len(words[-1]) == 2 or (
+                self.tags.get(words[-1]) != "nt" and self.common(words[-1][-2:]))):  # 空间布局, not 财政局 (nt)
+            if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY:
+                return "ends in a word that only looks like a body's suffix (布局, 格局): not a body"
             suffix = None  # 布局 ends in 局 but is no bureau (消防局 is one)
         if re.search(r"很多|许多|一批|多个|若干|[百千万]亿|以上|以下|[0-9０-９一二三四五六七八九十百千万]+(?:多|余)"
                      r"(?:个|家|所|项|座|条|批|位)", span):
@@ -189,7 +194,7 @@ class ActorValidity:
         if source == "grammar" and len(suffix) == 1 and (
                 all(len(w) == 1 for w in body_words) or (self.tags.get(body_words[-1]) in ("a", "v") and len(body_words[-1]) == 1)):
             return "a one-character head after single characters or an adjective: a phrase (开新局, 布新局), not a name"
-        if source == "grammar" and body and klass is not EntityClass.EVENT and not text.startswith("的", start - 1):
+        if source in ("grammar", "ner") and body and klass is not EntityClass.EVENT and not text.startswith("的", start - 1):
             if body_words and body_words[-1].endswith("型") and (
                     len(body_words[-1]) > 2 or self.tags.get(body_words[-1]) == "b"):  # 服务型, 新型; not 转型
                 return "a kind: a 型 adjective before the type suffix (服务型政府, 创新型企业)"
