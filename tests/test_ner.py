@@ -442,3 +442,16 @@ def test_ner_survives_odd_input(nlp, text):
 def test_ner_other_short_form_declarations(nlp, text, short, full):
     later = [m for m in find_mentions(nlp, article(text)) if m.text == short and m.start > text.index("。")]
     assert later and all(m.canonical == full for m in later)
+
+
+def test_ner_a_kind_of_works_before_a_dash_leaves_the_project_it_names(nlp):
+    # 骨干工程 describes the name after the dash; the known project it opens with is still a mention
+    found = {m.text for m in find_mentions(nlp, article("在西部陆海新通道骨干工程——平陆运河青年枢纽一期工程现场，工人忙碌。"))}
+    assert found == {"西部陆海新通道", "平陆运河青年枢纽一期工程"}
+    found = {m.text for m in find_mentions(nlp, article("在京雄高速重点控制性工程——永定河特大桥施工工地。"))}
+    assert found == {"京雄高速", "永定河特大桥"}
+
+
+def test_ner_expressway_names_only_after_places(nlp):
+    found = {m.text for m in find_mentions(nlp, article("京港澳高速车流平稳，秧盘正通过全自动高速播种流水线。"))}
+    assert found == {"京港澳高速"}

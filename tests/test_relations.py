@@ -363,3 +363,19 @@ def test_relations_a_project_is_part_of_a_project_not_of_an_organisation():
     got = triples(run("西部陆海新通道的骨干工程——平陆运河进入旱季施工黄金期。", spec))
     assert got == {("平陆运河", "subOrganizationOf", "西部陆海新通道")}
     assert not any(t[1] == "subOrganizationOf" for t in triples(run("中国电建旗下平陆运河项目部开工。", spec)))
+
+
+def test_relations_a_project_named_after_a_project_is_its_part_unless_only_a_phase_follows():
+    spec = [("川藏铁路", E.PROJECT), ("川藏铁路色季拉山隧道", E.PROJECT), ("平陆运河", E.PROJECT),
+            ("平陆运河主体工程", E.PROJECT)]
+    got = triples(run("川藏铁路全线开工。川藏铁路色季拉山隧道贯通。", spec))
+    assert got == {("川藏铁路色季拉山隧道", "subOrganizationOf", "川藏铁路")}
+    assert not triples(run("平陆运河进展顺利，平陆运河主体工程预计年底建成。", spec))
+
+
+def test_relations_an_event_held_in_a_venue_of_a_place_is_in_the_place():
+    spec = [("第十三届中国艺术节", E.EVENT), ("北京", E.PLACE)]
+    got = triples(run("第十三届中国艺术节9月1日晚在北京国家大剧院拉开帷幕。", spec))
+    assert got == {("第十三届中国艺术节", "locatedIn", "北京")}
+    # a longer gap that is no venue is no setting of the trigger
+    assert not triples(run("第十三届中国艺术节在北京市民的期待之中拉开帷幕。", spec))

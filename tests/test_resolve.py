@@ -223,3 +223,17 @@ def test_resolve_unit_named_after_a_registry_body():
     assert ents["平陆运河青年枢纽一期工程"].region.startswith("45")
     # an organisation's unit is not at its seat: the article's place is the guess
     assert ents["中国农业银行软件开发中心"].attrs["region_source"] == "article"
+
+
+def test_resolve_this_session_of_an_event_is_the_session_named_before():
+    text = "第十三届中国艺术节在北京开幕。本届中国艺术节由文化和旅游部主办。"
+    spec = [("第十三届中国艺术节", E.EVENT), ("北京", E.PLACE), ("本届中国艺术节", E.EVENT), ("文化和旅游部", E.GOVERNMENT_AGENCY)]
+    ex = resolve(Resolver(), text, spec)
+    events = [e for e in ex.entities if e.cls is E.EVENT]
+    assert [e.name for e in events] == ["第十三届中国艺术节"]
+    assert ("文化和旅游部", "participatesIn", "第十三届中国艺术节") in {
+        (t.subject.name, t.relation.value, t.object.name) for t in ex.ties}
+    # two sessions named: 本届 cannot tell which one
+    two = resolve(Resolver(), "第十二届中国艺术节和第十三届中国艺术节。本届中国艺术节开幕。",
+                  [("第十二届中国艺术节", E.EVENT), ("第十三届中国艺术节", E.EVENT), ("本届中国艺术节", E.EVENT)])
+    assert len([e for e in two.entities if e.cls is E.EVENT]) == 3

@@ -47,6 +47,7 @@ mostly elsewhere). ``Entity.attrs["region_source"]`` says which: ``name`` (a pla
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -93,6 +94,12 @@ def entity_key(name: str, cls: EntityClass, region: str | None = None) -> str:
     if cls is EntityClass.PLACE and region:
         return f"place-{region}"
     return normalise_name(name)
+
+
+#: 本届中国艺术节, 此次峰会: "this session of" a recurring event the article named in full before
+_THIS_SESSION = re.compile(r"^(?:本届|这届|该届|此届|本次|此次|这次)")
+#: what a full name of one session opens with: 第十三届, 2025年, 首届
+_SESSION_MARK = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+[届次期]|\d{4}年|首届)")
 
 
 def _family(cls: EntityClass) -> str:
@@ -448,6 +455,13 @@ class Resolver:
             for key, info in fresh.items():
                 if _family(info["cls"]) == fam and name in info["names"]:
                     return key
+            if (this := _THIS_SESSION.match(name)) and len(name) - this.end() >= 3:
+                # 本届中国艺术节 is the 第十三届中国艺术节 named before it (only when one session is named)
+                bare = name[this.end():]
+                hits = {key for key, info in fresh.items() if _family(info["cls"]) == fam and any(
+                    other.endswith(bare) and _SESSION_MARK.fullmatch(other[:-len(bare)]) for other in info["names"])}
+                if len(hits) == 1:
+                    return hits.pop()
             if fam == EntityClass.PARK.value:
                 # 天衢新区 is 德州天衢新区 of the same article: a park's name without its place prefix
                 bare = self._strip_region_prefix(name)

@@ -197,9 +197,10 @@ class MentionResolver:
             return len(text) <= 4 or "·" in text or self.lexicons.is_transliterated_name(text)
         return True
 
-    def _drop_descriptors(self, index: TokenIndex, chosen: dict) -> None:
+    def _drop_descriptors(self, index: TokenIndex, chosen: dict, cands: list[tuple]) -> None:
         """``国内首座井站一体标准化储气库——大港油田驴驹河储气库``: a name-like phrase right before a dash and a
-        name describes the name after it; unless it is a known name, it is no mention."""
+        name describes the name after it; unless it is a known name, it is no mention.  The name it opens with
+        stays one (西部陆海新通道 of ``西部陆海新通道骨干工程——平陆运河…``: the whole the part belongs to)."""
         text, lex = index.text, self.lexicons
         starts = {s for (s, _e) in chosen}
         for (s, e), m in list(chosen.items()):
@@ -208,6 +209,14 @@ class MentionResolver:
             name = text[s:e]
             if e + 2 in starts and name not in lex.gazetteer and name not in lex.short_forms:
                 del chosen[(s, e)]
+                inner = [c for c in cands if c[0] == s and c[1] < e and c[2] != EntityClass.PERSON.value
+                         and self._acceptable(text[c[0]:c[1]], c[2])
+                         and self.validity.reason(index, c[0], c[1], c[2], c[3]) is None]
+                if inner:
+                    start, end, cls, source, conf, canonical, attrs = max(inner, key=lambda c: (c[1], _PRIORITY[c[3]]))
+                    chosen[(start, end)] = {"start": start, "end": end, "cls": cls, "source": source,
+                                            "confidence": conf, "canonical": canonical, "attrs": dict(attrs),
+                                            "sources": {source}}
 
     def _join_place_chains(self, index: TokenIndex, chosen: dict) -> None:
         """Places written one inside the next with nothing between (四川|成都, 北京市|西城区, 湖南|花垣县) are one
@@ -376,9 +385,10 @@ class MentionResolver:
         if self.lexicons is None:
             raise RuntimeError(f"{self.name} is not initialised: build the pipeline with kg.nlp.load_nlp()")
         index = TokenIndex.of(doc)
-        chosen = self._select(doc, index, candidates(doc))
+        cands = candidates(doc)
+        chosen = self._select(doc, index, cands)
         self._join_place_chains(index, chosen)
-        self._drop_descriptors(index, chosen)
+        self._drop_descriptors(index, chosen, cands)
         self._declared(doc, index, chosen)
         self._implicit_company_forms(doc, index, chosen)
         self._propagate_persons(doc, index, chosen)

@@ -139,7 +139,8 @@ class NameGrammar:
         """True when the name body ``index.text[start:end]`` is no name: only generic words and numbers.
 
         Places count as specific for organisations (德州学院) but not for projects with a descriptive head
-        (德州市重点项目; 米林水电站 is a name: ``descriptive`` in name_suffixes.tsv);
+        (德州市重点项目; 米林水电站 is a name: ``descriptive`` in name_suffixes.tsv), nor do known names
+        (西部陆海新通道骨干工程);
         event bodies of four characters or more are names even when generic (全省科技创新大会).
         """
         if start >= end:
@@ -153,9 +154,10 @@ class NameGrammar:
         for word in self._words(doc, index, start, end):
             if lex.names_a_kind(word, cls) or self._numeral(word):  # 重点项目, 航空公司
                 continue
-            if cls == EntityClass.PROJECT.value and lex.is_places(word) and (
+            if cls == EntityClass.PROJECT.value and (
+                    lex.is_places(word) or lex.gazetteer.get(word) is EntityClass.PROJECT) and (
                     suffix is None or suffix in lex.descriptive_after_place):
-                continue
+                continue  # 德州市重点项目, 西部陆海新通道骨干工程: a kind of works of a place or a known project
             return False
         return True
 
@@ -374,6 +376,10 @@ class NameGrammar:
             if self._inside_word(index, suffix_start, length):
                 continue
             start = self._extend_left(doc, index, suffix_start, cls, limit)
+            if text[suffix_start:end] in self.lexicons.places_only and not self.lexicons.is_places(
+                    text[start:suffix_start]) and not all(c in self.lexicons.region_abbreviations
+                                                          for c in text[start:suffix_start]):
+                continue
             if self._generic(doc, index, start, suffix_start, cls, text[suffix_start:end]):
                 continue
             if self.lexicons.describes_place(text[start:end], text[suffix_start:end]):

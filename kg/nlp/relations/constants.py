@@ -8,6 +8,8 @@ MAX_COORD_GAP = 8
 MAX_PARTNER_GAP = 16
 #: characters between a group of coordinated subjects and a joint trigger (A、B共同组建) still read as joint
 MAX_JOINT_GAP = 8
+#: characters between the place after 在 and its trigger when they end with a venue (在北京国家大剧院举行)
+ZAI_VENUE_GAP = 10
 #: non-name characters before a trigger searched for a negation word
 NEGATION_WINDOW = 8
 #: characters after a trigger in which a date of the same clause still dates the tie

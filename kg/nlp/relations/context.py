@@ -135,7 +135,7 @@ class ArticleContext:
             org_starts=frozenset(m.start for m in kept if m.cls in ORGANISATION_CLASSES),
             year=date[:4] if date and date[:4].isdigit() else None,
             preps=tuple(sorted(res.words("preposition"), key=len, reverse=True)),
-            _orgs_by_length=sorted((m for m in kept if m.cls in ORGANISATION_CLASSES),
+            _orgs_by_length=sorted((m for m in kept if m.cls in ORGANISATION_CLASSES or m.cls is EntityClass.PROJECT),
                                    key=lambda m: len(m.text), reverse=True),
             titled=frozenset(m.start for m in kept if _before_title(text, m.end, res)),
         )
@@ -159,7 +159,8 @@ class ArticleContext:
                        confidence=m.confidence, canonical=name)
 
     def name_parent(self, m: Mention) -> Mention | None:
-        """The article's organisation whose name ``m``'s name begins with (after place prefixes), if ``m`` is its unit.
+        """The article's organisation (or, for a project, project) whose name ``m``'s name begins with (after place
+        prefixes), if ``m`` is its unit.
 
         The longest such name wins; a rest that only repeats a type, legal form or descriptor
         (清华 / 清华大学) makes the two one actor, not a unit and its parent.
@@ -174,6 +175,8 @@ class ArticleContext:
                 continue
             if m.canonical and parent.canonical and m.canonical == parent.canonical:
                 continue
+            if parent.cls is EntityClass.PROJECT and m.cls is not EntityClass.PROJECT:
+                continue  # only a project has parts named after it (川藏铁路 + 色季拉山隧道)
             for name in names:
                 if name.startswith(p) and len(name) > len(p) and not self.res.same_actor_rest(name[len(p):]):
                     return parent

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from kg.nlp.relations.constants import (
     CARRIED_TOPIC, JOINT, LATE_SUBJECT, LOCATED_DE, MAX_JOINT_GAP, MAX_OBJECT_GAP, MAX_PARTNER_GAP, PASSIVE, YITUO_LATE,
+    ZAI_VENUE_GAP,
 )
 from kg.nlp.relations.context import Group, SentenceContext, split_items
 from kg.nlp.relations.resources import Trigger
@@ -278,7 +279,9 @@ def zai(ctx: SentenceContext, hit: Hit) -> Pairs:
     slots = Slots(ctx, hit, partners=True)
     text, cs = ctx.text, hit.clause_start
     for g in reversed(slots.groups_left):
-        if text[max(cs, g.start - 1):g.start] == "在" and hit.start - g.end <= 4 and "的" not in text[g.end:hit.start]:
+        gap = text[g.end:hit.start]
+        if text[max(cs, g.start - 1):g.start] == "在" and "的" not in gap and (
+                len(gap) <= 4 or len(gap) <= ZAI_VENUE_GAP and any(gap.endswith(w) for w in ctx.res.words("venue"))):
             actor, factor = slots.subject_before(g.start - 1)
             if text.startswith("的", hit.end):
                 nxt = [m for m in slots.right if m.start == hit.end + 1]

@@ -227,7 +227,8 @@ def names(ctx: SentenceContext) -> Iterator[Candidate]:
     and so is a body whose parent a registry gives (中国科学院自动化研究所 -> 中国科学院).
 
     国务院新闻办公室 -> 国务院, 长沙比亚迪汽车 -> 比亚迪; a project named so is the owner's investment
-    (鞍钢集团新材料钢材项目 -> 鞍钢集团 investsIn it). A rest that only repeats a type or legal form
+    (鞍钢集团新材料钢材项目 -> 鞍钢集团 investsIn it), one named after a project is its part (川藏铁路色季拉山隧道
+    -> 川藏铁路). A rest that only repeats a type or legal form
     (清华 / 清华大学, 有研集团 / 有研集团有限公司) is the same actor, not a unit.
     """
     article = ctx.article
@@ -240,6 +241,8 @@ def names(ctx: SentenceContext) -> Iterator[Candidate]:
         if m.cls is E.PROJECT:
             if parent.cls is E.ENTERPRISE:
                 yield Candidate(parent, Relation.INVESTS_IN, m, FROM_NAME, "", m.start)
+            elif parent.cls is E.PROJECT:  # 川藏铁路色季拉山隧道: a part of the project it is named after
+                yield Candidate(m, Relation.SUB_ORGANIZATION_OF, parent, FROM_NAME, "", m.start)
         elif parent.cls in ORGANISATION_CLASSES:
             yield Candidate(m, Relation.SUB_ORGANIZATION_OF, parent, FROM_NAME, "", m.start)
 
