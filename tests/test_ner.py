@@ -451,7 +451,3 @@ def test_ner_a_kind_of_works_before_a_dash_leaves_the_project_it_names(nlp):
     found = {m.text for m in find_mentions(nlp, article("在京雄高速重点控制性工程——永定河特大桥施工工地。"))}
     assert found == {"京雄高速", "永定河特大桥"}
 
-
-def test_ner_expressway_names_only_after_places(nlp):
-    found = {m.text for m in find_mentions(nlp, article("京港澳高速车流平稳，秧盘正通过全自动高速播种流水线。"))}
-    assert found == {"京港澳高速"}

@@ -42,6 +42,9 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("要正确处理政府和市场的关系。", "正确处理政府"),                                     # a rare compound verb
     ("建设全国一体化算力网络的关键枢纽。", "关键枢纽"),                                   # a kind word
     ("加快建设一批国家数据中心。", "数据中心"),
+    ("北京各大市属公园联动推出游园活动。", "市属公园"),                                   # 各大: many parks
+    ("城市人均公园绿地面积达到15.65平方米。", "人均公园"),                                 # a statistic
+    ("秧盘正通过全自动高速播种流水线。", "全自动高速"),                                     # no expressway
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)
@@ -65,6 +68,10 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("内蒙古引绰济辽水利工程完工。", "内蒙古引绰济辽水利工程"),                           # one-character verb in a name
     ("永定河三家店引水枢纽完工。", "永定河三家店引水枢纽"),                               # a verb after its object
     ("福州市闽江干流防洪提升工程开工。", "福州市闽江干流防洪提升工程"),
+    ("在当涂县，包子山提水工程正在抓紧进行。", "包子山提水工程"),                         # a hill, then a verb
+    ("它将在合肥的骆岗公园里开展观光。", "骆岗公园"),
+    ("京港澳高速车流平稳。", "京港澳高速"),
+    ("近日，首班西部陆海新通道新能源车专列发往欧洲。", "西部陆海新通道"),                  # not 首班 + the name
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

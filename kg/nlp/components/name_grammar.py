@@ -53,6 +53,8 @@ _COUNTED = re.compile(r"^[一二三四五六七八九十两几多][一二三四�
 _CLASSIFIERS = set("家个所余多大项批只")
 #: a phase or a kind of construction between a works name and its head (平陆运河青年枢纽 + 一期 + 工程,
 #: 湖北省博物馆 + 三期扩建 + 工程): part of the name
+#: one-character heads of hill, river and lake names (jieba cuts 包子山 into 包子|山)
+_FEATURE_HEADS = frozenset("山河江湖岛湾峡")
 _PHASE = re.compile(r"^(?:[一二三四五六七八九十0-9]+期)?(?:改扩建|扩建|新建|续建|改造|配套)?$")
 _LIST_SEPARATORS = {"、", "和", "与", "及", "以及"}
 _QUOTE_BREAKERS = set("等的了和与或在是把被将")
@@ -62,7 +64,8 @@ _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30})[�
 _OPEN_PAREN, _CLOSE_PAREN = ("(", "（"), (")", "）")
 _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "‘", "「", "『"), ("”", "’", "」", "』")
 #: a superlative or first-of-its-kind description before a name: 我国首个, 全球最大的, 国内首座
-_DESCRIPTOR_OPENING = re.compile(r"(?:我国|全国|国内|全球|世界|亚洲|全省|全市|省内)(?:首个|首座|首条|首家|首批|第一[个座条家]|最大的?|最长的?|单体最大的?)")
+_DESCRIPTOR_OPENING = re.compile(r"(?:我国|全国|国内|全球|世界|亚洲|全省|全市|省内)(?:首个|首座|首条|首家|首批|第一[个座条家]|最大的?|最长的?|单体最大的?)"
+                                 r"|首[班趟列]")  # 首班 + 西部陆海新通道 + 专列
 #: longest quoted part taken into a name (钛合金材料“众筹科研”项目)
 MAX_QUOTED = 12
 #: jieba frequency from which a verbal noun opening a project or event name is the sentence's verb
@@ -295,6 +298,8 @@ class NameGrammar:
 
     def _names_an_object(self, word: str) -> bool:
         """A noun or a place before a verb inside a project name (发动机 + 维修, 闽江干流防洪 + 提升): its object."""
+        if word in _FEATURE_HEADS:
+            return True  # 包子 + 山 + 提水工程: a hill or river the works are named after
         return len(word) > 1 and (self._is_place(word) or self.tags.get(word, "")[:1] == "n"
                                   or self.tags.get(word) == "vn") \
             and word not in self.lexicons.stop_tokens

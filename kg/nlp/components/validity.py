@@ -42,8 +42,8 @@ _VERB_TAGS = {"v", "vd", "vi", "d"}
 #: a count or quantifier right before a span (or opening it): many things, or a kind
 _QUANTIFIED_BEFORE = re.compile(
     r"(?:[0-9０-９]+|[一二三四五六七八九十百千万两几多数]+)(?:多|余)?(?:个|家|所|项|批|座|条|类|种|大|位|支|只|处|片)$"
-    r"|(?:一批批?|一大批|一系列|一些|这些|那些|各类|各种|各个|各地|多家|多个|多所|多项|众多|若干|诸多|上述|一批新|部分|其他|其它|所有|每个|每家)$")
-_QUANTIFIED_START = re.compile(r"^(?:一([个座家批项条所])\1|一批批?|一大批|大批|一系列|一些|上述|多[家个所项座条]|众多|若干|诸多|各类|各种|所有|其他|其它"
+    r"|(?:一批批?|一大批|一系列|一些|这些|那些|各类|各种|各个|各地|多家|多个|多所|多项|众多|若干|诸多|上述|一批新|部分|其他|其它|所有|每个|每家|各大?)$")
+_QUANTIFIED_START = re.compile(r"^(?:一([个座家批项条所])\1|一批批?|一大批|大批|各大|一系列|一些|上述|多[家个所项座条]|众多|若干|诸多|各类|各种|所有|其他|其它"
                                r"|[0-9０-９]+(?:个|项|家|批|所|座|条|类|种)|第[一二三四五六七八九十0-9]+批)")
 _CLASSIFIERS = set("个家所项批座条处场位")
 #: a count right after a span: 实施“千企技改”项目1000项, 新增重大产业项目100项以上
@@ -174,7 +174,7 @@ class ActorValidity:
             if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY:
                 return "ends in a word that only looks like a body's suffix (布局, 格局): not a body"
             suffix = None  # 布局 ends in 局 but is no bureau (消防局 is one)
-        if re.search(r"很多|许多|一批|多个|若干|[百千万]亿|以上|以下|[0-9０-９一二三四五六七八九十百千万]+(?:多|余)"
+        if re.search(r"很多|许多|一批|多个|若干|各大|各类|各种|[百千万]亿|以上|以下|[0-9０-９一二三四五六七八九十百千万]+(?:多|余)"
                      r"(?:个|家|所|项|座|条|批|位)", span):
             return "quantified: many things or an amount"
         if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY and words and len(words[-1]) > 1 and (
