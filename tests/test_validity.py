@@ -45,6 +45,8 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("北京各大市属公园联动推出游园活动。", "市属公园"),                                   # 各大: many parks
     ("城市人均公园绿地面积达到15.65平方米。", "人均公园"),                                 # a statistic
     ("秧盘正通过全自动高速播种流水线。", "全自动高速"),                                     # no expressway
+    ("李强等人出席大会。", "人出席大会"),                                                   # a character, then a verb
+    ("会议在京举行，赵乐际主持会议。", "主持会议"),                                         # a verb and its object
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)
@@ -72,6 +74,10 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("它将在合肥的骆岗公园里开展观光。", "骆岗公园"),
     ("京港澳高速车流平稳。", "京港澳高速"),
     ("近日，首班西部陆海新通道新能源车专列发往欧洲。", "西部陆海新通道"),                  # not 首班 + the name
+    ("这里是西安交通大学的西迁博物馆。", "西迁博物馆"),                                     # 西 + a one-character verb
+    ("北京启动生态文化周，普及生态文化。", "生态文化周"),                                   # a festival's plain name
+    ("福建省重点工程——厦金大桥（厦门段）开始水上施工。", "厦金大桥（厦门段）"),             # a section in brackets
+    ("在位于三亚的中国科学院深海所，宣讲人进行了宣讲。", "中国科学院深海所"),               # a registry short form
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

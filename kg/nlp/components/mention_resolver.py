@@ -191,7 +191,8 @@ class MentionResolver:
         if len(text) < 2 or text in self.lexicons.generic or text.isdigit():
             return False
         bare = text.lstrip("“‘「『") if text[0] in "“‘「『" and any(c in text for c in "”’」』") else text
-        if any(c in "\n\r\t" for c in text) or bare[:1] in PUNCT or text[-1] in PUNCT:
+        closed = text[-1] in "）)" and ("（" in text or "(" in text)  # 厦金大桥（厦门段）
+        if any(c in "\n\r\t" for c in text) or bare[:1] in PUNCT or text[-1] in PUNCT and not closed:
             return False  # (a name may open with a quoted part: “三北”工程)
         if cls == EntityClass.PERSON.value:
             return len(text) <= 4 or "·" in text or self.lexicons.is_transliterated_name(text)

@@ -53,6 +53,8 @@ _COUNTED = re.compile(r"^[一二三四五六七八九十两几多][一二三四�
 _CLASSIFIERS = set("家个所余多大项批只")
 #: a phase or a kind of construction between a works name and its head (平陆运河青年枢纽 + 一期 + 工程,
 #: 湖北省博物馆 + 三期扩建 + 工程): part of the name
+#: a section of a works project written after its name in brackets: 厦金大桥（厦门段）
+_SECTION = re.compile(r"[（(][\u4e00-\u9fff]{1,8}段[）)]")
 #: one-character heads of hill, river and lake names (jieba cuts 包子山 into 包子|山)
 _FEATURE_HEADS = frozenset("山河江湖岛湾峡")
 _PHASE = re.compile(r"^(?:[一二三四五六七八九十0-9]+期)?(?:改扩建|扩建|新建|续建|改造|配套)?$")
@@ -144,14 +146,16 @@ class NameGrammar:
         Places count as specific for organisations (德州学院) but not for projects with a descriptive head
         (德州市重点项目; 米林水电站 is a name: ``descriptive`` in name_suffixes.tsv), nor do known names
         (西部陆海新通道骨干工程);
-        event bodies of four characters or more are names even when generic (全省科技创新大会).
+        event bodies of four characters or more, or of two before a festival head of three (生态文化周), are names even
+        when generic (全省科技创新大会).
         """
         if start >= end:
             return True
         lex = self.lexicons
         text = index.text[start:end]
-        if cls == EntityClass.EVENT.value and len(text) >= 4:
-            return False
+        if cls == EntityClass.EVENT.value and (len(text) >= 4 or len(text) >= 2 and len(suffix or "") >= 3
+                                               and suffix[-1] in "节周"):
+            return False  # 全省科技创新大会, 生态文化周, 新年消费节: an event's own name, however plain
         if lex.is_generic(text):
             return True
         for word in self._words(doc, index, start, end):
@@ -311,10 +315,17 @@ class NameGrammar:
             return False
         i = index.token_at(suffix_start)
         word = index.words[i]
-        if length > 1 and index.ends[i] == suffix_start + length and _PHASE.match(index.text[index.starts[i]:suffix_start]):
+        head = index.text[index.starts[i]:suffix_start]
+        if length > 1 and index.ends[i] == suffix_start + length and _PHASE.match(head):
             return False  # 二期工程, 扩建工程: a phase and the head
         return (length == 1 or self.tags.get(word, "n")[:2] not in ("n", "nt", "ns", "nz", "j")
                 or word in self.lexicons.stop_tokens)
+
+    def _verb_before(self, index: TokenIndex, suffix_start: int) -> bool:
+        """True when the suffix at ``suffix_start`` ends a jieba word that opens with a frequent verb (主持|会议)."""
+        i = index.token_at(suffix_start)
+        head = index.text[index.starts[i]:suffix_start]
+        return bool(head) and self.tags.get(head) in _VERB_TAGS and self.word_freq.get(head, 0) >= COMMON_VN_FREQ
 
     def _rare(self, word: str) -> bool:
         """A word jieba's dictionary has seldom seen: part of a brand (联创), not a verb of the sentence."""
@@ -380,6 +391,8 @@ class NameGrammar:
                 continue
             if self._inside_word(index, suffix_start, length):
                 continue
+            if cls == EntityClass.EVENT.value and self._verb_before(index, suffix_start):
+                continue  # 主持会议, 出席大会: a verb and its object, no meeting's name
             start = self._extend_left(doc, index, suffix_start, cls, limit)
             if text[suffix_start:end] in self.lexicons.places_only and not self.lexicons.is_places(
                     text[start:suffix_start]) and not all(c in self.lexicons.region_abbreviations
@@ -390,6 +403,8 @@ class NameGrammar:
             if self.lexicons.describes_place(text[start:end], text[suffix_start:end]):
                 continue  # 美国公司, 沧州中心: a place and a head describe, they do not name
             confidence = 0.6 if cls == EntityClass.PROJECT.value else 0.85
+            if cls == EntityClass.PROJECT.value and (section := _SECTION.match(text, end)):
+                add_candidate(doc, start, section.end(), cls, "grammar", confidence)  # 厦金大桥（厦门段）
             add_candidate(doc, start, end, cls, "grammar", confidence)
         for match in _QUOTED.finditer(text):
             end = match.end(1)

@@ -158,6 +158,9 @@ class ActorValidity:
                 and span[0] not in _LEVEL_WORDS and not any(self._place_heads(span))
                 or not self.tags.get(span, "nr").startswith(_NAME_TAGS) and self.freq.get(span, 0) >= COMMON_FREQ):
             return "one dictionary word (民政局, 研究院, 招聘会): a kind of body, not a named one"
+        if len(words) > 2 and len(words[0]) == 1 and len(words[1]) > 1 and words[0] not in lex.region_abbreviations \
+                and self.tags.get(words[1]) in _VERB_TAGS and self.freq.get(words[1], 0) >= VERB_FREQ:
+            return "a fragment: one character, then a verb (人出席大会, 侠主持会议)"
         if len(words) > 1 and words[0] in _LEVEL_WORDS and klass not in (EntityClass.GOVERNMENT_AGENCY, EntityClass.PLACE):
             return "a bare level word (县人民医院): the unnamed unit of some place"
         # a place, then a common verb: the walk went over a clause (广西开展工业项目)
