@@ -379,3 +379,18 @@ def test_relations_an_event_held_in_a_venue_of_a_place_is_in_the_place():
     assert got == {("第十三届中国艺术节", "locatedIn", "北京")}
     # a longer gap that is no venue is no setting of the trigger
     assert not triples(run("第十三届中国艺术节在北京市民的期待之中拉开帷幕。", spec))
+
+
+def test_relations_a_park_and_nei_alone_set_the_clause_after_it():
+    spec = [("安徽芜湖航空产业园", E.PARK), ("航空发动机维修基地项目", E.PROJECT), ("北京市", E.PLACE)]
+    got = triples(run("春节刚过，安徽芜湖航空产业园内，总投资20亿元的航空发动机维修基地项目正加快建设。", spec))
+    assert got == {("航空发动机维修基地项目", "locatedIn", "安徽芜湖航空产业园")}
+    # a place and 内 is no such setting, nor is a park followed by more words
+    assert not triples(run("北京市内，航空发动机维修基地项目正加快建设。", spec))
+    assert not triples(run("安徽芜湖航空产业园内外，航空发动机维修基地项目正加快建设。", spec))
+
+
+def test_relations_a_parks_kind_of_works_before_a_dash_hosts_the_project_after_it():
+    spec = [("海南自贸港", E.PARK), ("海口新海枢纽项目", E.PROJECT)]
+    got = triples(run("眼下，海南自贸港重点项目——海口新海枢纽项目正在加紧推进。", spec))
+    assert got == {("海口新海枢纽项目", "locatedIn", "海南自贸港")}

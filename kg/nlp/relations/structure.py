@@ -98,12 +98,17 @@ def _glued_run(ctx: SentenceContext, mentions: list[Mention], start: int) -> lis
 
 
 def _setting_of(ctx: SentenceContext, cs: int, ce: int) -> tuple[Mention, Mention | None] | None:
-    """``(place, unit)`` when the clause ``[cs, ce)`` is only a setting: 在X / 在X的Y / 在X新建的Y (+ 里/内)."""
+    """``(place, unit)`` when the clause ``[cs, ce)`` is only a setting: 在X / 在X的Y / 在X新建的Y (+ 里/内), or a
+    park and 内 / 里 (X园区内，…)."""
     text = ctx.text
     head = _SETTING_HEAD.match(text, cs, ce)
-    if head is None:
-        return None
     cm = ctx.clause_mentions(cs, ce)
+    if head is None:
+        # 安徽芜湖航空产业园内，…: a park and 内 / 里 alone are a setting without 在
+        run = _glued_run(ctx, cm, cs)
+        if run and run[-1].cls is E.PARK and text[run[-1].end:ce] in ("内", "里"):
+            return run[-1], None
+        return None
     if any(m.start < head.end() for m in cm):
         return None
     run = _glued_run(ctx, cm, head.end())
@@ -264,7 +269,7 @@ def apposition(ctx: SentenceContext) -> Iterator[Candidate]:
         y = next((m for m in ctx.mentions[i + 1:] if m.start == gap.end()), None)
         if y is None or y.cls not in (E.PROJECT, E.PARK):
             continue
-        if x.cls is E.PLACE:
+        if x.cls in PLACE_LIKE:  # 海南自贸港重点项目——海口新海枢纽项目
             yield Candidate(y, Relation.LOCATED_IN, x, OF_PHRASE, "——", y.start)
         else:
             yield Candidate(y, Relation.SUB_ORGANIZATION_OF, x, OF_PHRASE, "——", y.start)
