@@ -394,3 +394,26 @@ def test_relations_a_parks_kind_of_works_before_a_dash_hosts_the_project_after_i
     spec = [("海南自贸港", E.PARK), ("海口新海枢纽项目", E.PROJECT)]
     got = triples(run("眼下，海南自贸港重点项目——海口新海枢纽项目正在加紧推进。", spec))
     assert got == {("海口新海枢纽项目", "locatedIn", "海南自贸港")}
+
+
+def test_relations_an_investing_company_is_not_placed_by_the_setting_of_its_project():
+    spec = [("葫芦岛", E.PLACE), ("中国中化", E.ENTERPRISE), ("精细化工项目", E.PROJECT), ("江苏", E.PLACE),
+            ("战略性新兴产业母基金", E.ORGANIZATION), ("专项基金", E.ORGANIZATION)]
+    got = triples(run("在葫芦岛，中国中化投资100亿元的精细化工项目打下第一根地桩。", spec))
+    assert got == {("中国中化", "investsIn", "精细化工项目"), ("精细化工项目", "locatedIn", "葫芦岛")}
+    # a local fund investing is still where the setting says
+    got = triples(run("在江苏，战略性新兴产业母基金出资组建专项基金。", spec))
+    assert ("战略性新兴产业母基金", "locatedIn", "江苏") in got
+
+
+def test_relations_total_investment_is_no_investment_verb():
+    spec = [("安徽芜湖航空产业园", E.PARK), ("航空发动机维修基地项目", E.PROJECT)]
+    got = triples(run("安徽芜湖航空产业园总投资20亿元的航空发动机维修基地项目正加快建设。", spec))
+    assert not any(rel == "investsIn" for _s, rel, _o in got)
+
+
+def test_relations_recipients_after_xiang_are_no_partners():
+    spec = [("国家防总", E.GOVERNMENT_AGENCY), ("国家粮食和物资储备局", E.GOVERNMENT_AGENCY), ("河北", E.PLACE),
+            ("天津", E.PLACE)]
+    got = triples(run("国家防总会同国家粮食和物资储备局向河北、天津紧急调运防汛物资。", spec))
+    assert got == {("国家防总", "cooperatesWith", "国家粮食和物资储备局")}

@@ -88,14 +88,21 @@ class Slots:
         return None, 0.0
 
     def object_after(self, pos: int, max_gap: int = MAX_OBJECT_GAP) -> Group | None:
-        """The group right after ``pos`` (at most ``max_gap`` characters, no 的 between); list items count by
+        """The group right after ``pos`` (at most ``max_gap`` characters, no 的 between unless after an amount:
+        投资100亿元的精细化工项目); list items count by
         their first mention: 集聚西门子、爱立信等领军企业以及同方知网、天辰礼达等."""
         text = self.ctx.text
         groups = self.ctx.groups([m for m in self.right if m.start >= pos], partners=self.partners)
-        if not groups or groups[0].start - pos > max_gap or "的" in text[pos:groups[0].start]:
+        if not groups or groups[0].start - pos > max_gap + 4:
+            return None
+        gap = text[pos:groups[0].start]
+        if not _AMOUNT_OF.fullmatch(gap) and (len(gap) > max_gap or "的" in gap):
             return None
         members = list(groups[0].members)
-        items = split_items(text, groups[0].end, self.hit.clause_end)[1:] if text[groups[0].end:groups[0].end + 1] else []
+        items = split_items(text, groups[0].end, self.hit.clause_end)
+        if items and any(text.startswith(w, items[0][0]) for w in self.ctx.res.words("preposition")):
+            items = []  # 会同B向河北、天津调运: the list after 向 is of the recipients, not of the objects
+        items = items[1:] if text[groups[0].end:groups[0].end + 1] else []
         for a, b in items:
             inside = [m for m in self.right if m.start >= a and m.end <= b and m not in members]
             if not inside:
@@ -119,6 +126,9 @@ def cross(a: Group | None, b: Group | None, factor: float) -> Pairs:
         return []
     return [(x, y, factor) for x in a.members for y in b.members]
 
+
+#: an amount of money and 的 between an investment verb and its project (投资100亿元的, 投资约30亿元的)
+_AMOUNT_OF = re.compile(r"(?:了|约|超|近|超过|逾)?[0-9０-９.]+(?:多|余)?[万亿]*(?:元|美元|欧元)的")
 
 #: after a partner list, a count and a kind noun: the names modify the noun (三国企业, 等地企业, 的高校)
 _MODIFIED_HEAD = re.compile(r"(?:等|的)?(?:[两三四五六七八九十几多]+(?:国|地|省|市|方))?(?:等地)?(?:企业|公司|机构|单位|高校|院所|代表|客商)")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,12 @@ class RelationResources:
     region_names: dict[str, str] = field(default_factory=dict)  # alias -> official name (for 京津 -> 京, 津)
     trigger_regex: re.Pattern | None = None
     title_regex: re.Pattern | None = None
+
+    @functools.cached_property
+    def investment_words(self) -> tuple[str, ...]:
+        """The trigger words of ``investsIn`` (投资, 投建, 出资...), longest first."""
+        return tuple(sorted({w for w, rows in self.triggers.items()
+                             if any(t.relation is Relation.INVESTS_IN for t in rows)}, key=len, reverse=True))
 
     def words(self, kind: str) -> frozenset[str]:
         """Modifier words of one kind (``negation``, ``planned``, ``preposition``...)."""

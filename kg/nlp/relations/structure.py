@@ -46,6 +46,8 @@ _SETTING_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|村|街道|社�
 #: a works project that spans provinces is still built where the setting says (在河南，引江济淮工程…正在穿越…);
 #: an initiative or a service (一带一路, 中欧班列) is not in one of them
 _WORKS = re.compile(r"(?:工程|项目|铁路|高铁|运河|通道|高速|管道|水库|枢纽)(?:[一二三四五六七八九十]+期)?$")
+#: what may stand between investors and their investment verb (等联合投资, 计划投资)
+_INVESTMENT_LEAD = re.compile(r"(?:等)?(?:企业)?(?:联合|共同|累计|计划|拟|将|已)?")
 _SETTING_HEAD = re.compile(r"(?:[^，,。；;在]{0,8}?)(?:在|走进|来到)")
 
 
@@ -178,11 +180,26 @@ def setting(ctx: SentenceContext) -> Iterator[Candidate]:
         for cs2, ce2 in ctx.clauses[i + 1:]:
             if text[cs2 - 1] in "；;" or _setting_of(ctx, cs2, ce2) is not None:
                 break
+            investors = _investors(ctx, ctx.clause_mentions(cs2, ce2))
             for m in ctx.clause_mentions(cs2, ce2):
                 if text.startswith("在", m.start - 1) or (m.text in ctx.res.spanning and not _WORKS.search(m.text)):
                     continue  # 在X… is a setting of its own; 中欧班列, 一带一路 span provinces
+                if m in investors and m.cls is E.ENTERPRISE:
+                    continue  # 在葫芦岛，中国中化投资…的项目: the project is there, the investing company need not be
                 if _placed_by(host, m):
                     yield Candidate(m, Relation.LOCATED_IN, host, SETTING_SAME_SENTENCE, "在…，", cs, (cs2, ce2))
+
+
+def _investors(ctx: SentenceContext, mentions: list[Mention]) -> set[Mention]:
+    """The mentions (with the names coordinated with them) written right before an investment trigger
+    (中国中化投资, 北方集团、沙特阿美公司等联合投资)."""
+    text, out = ctx.text, set()
+    words = ctx.res.investment_words
+    for g in ctx.groups(mentions, partners=False):
+        at = _INVESTMENT_LEAD.match(text, g.end).end()
+        if any(text.startswith(w, at) for w in words):
+            out.update(g.members)
+    return out
 
 
 @register_rule("of_phrase")
