@@ -417,3 +417,12 @@ def test_relations_recipients_after_xiang_are_no_partners():
             ("天津", E.PLACE)]
     got = triples(run("国家防总会同国家粮食和物资储备局向河北、天津紧急调运防汛物资。", spec))
     assert got == {("国家防总", "cooperatesWith", "国家粮食和物资储备局")}
+
+
+def test_relations_a_registry_body_is_no_unit_of_another_body_its_name_begins_with():
+    spec = [("中国石油化工集团", E.ENTERPRISE), ("国务院新闻办公室", E.GOVERNMENT_AGENCY)]
+    got = triples(run("中国石油化工集团党组把学习教育与编制发展规划结合起来。", spec))
+    assert not any(rel == "subOrganizationOf" for _s, rel, _o in got)
+    ties = run("国务院新闻办公室今天举行发布会。", spec)
+    assert {(t.subject.text, t.relation.value, t.object.canonical) for t in ties} == {
+        ("国务院新闻办公室", "subOrganizationOf", "国务院")}

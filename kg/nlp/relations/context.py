@@ -152,6 +152,9 @@ class ArticleContext:
             found = self.res.bodies[text[:size]] if size else None
             if found is None or found[0] == (m.canonical or m.text):
                 return None
+            own = self.res.bodies.get(m.canonical or m.text) or self.res.bodies.get(m.text)
+            if own is not None and not own[0].startswith(found[0]):
+                return None  # 中国石油化工集团 (中国石化) begins with 中国石油 but is no unit of it
         name, cls = found
         if not any(form in m.text for form in self.res.forms.get(name, (name,)) if len(form) >= 2):
             return None
