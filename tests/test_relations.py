@@ -426,3 +426,9 @@ def test_relations_a_registry_body_is_no_unit_of_another_body_its_name_begins_wi
     ties = run("国务院新闻办公室今天举行发布会。", spec)
     assert {(t.subject.text, t.relation.value, t.object.canonical) for t in ties} == {
         ("国务院新闻办公室", "subOrganizationOf", "国务院")}
+
+
+def test_relations_a_place_between_two_places_is_in_neither():
+    spec = [("资中", E.PLACE), ("成都", E.PLACE), ("重庆", E.PLACE), ("资中县", E.PLACE), ("四川省", E.PLACE)]
+    assert not triples(run("资中地处成都和重庆两个大城市之间，近年来交通快速发展。", spec))
+    assert triples(run("资中县位于四川省中部。", spec)) == {("资中县", "locatedIn", "四川省")}

@@ -163,12 +163,13 @@ class ActorValidity:
             return "a fragment: one character, then a verb (人出席大会, 侠主持会议)"
         if len(words) > 1 and words[0] in _LEVEL_WORDS and klass not in (EntityClass.GOVERNMENT_AGENCY, EntityClass.PLACE):
             return "a bare level word (县人民医院): the unnamed unit of some place"
-        if source == "ner" and len(words) > 2:
-            # a known name, a frequent verb and two words more: the model read a clause (国家自然科学基金委 + 设立 +
+        if len(words) > 2:
+            # a known name, a frequent verb and two words more: a clause (国家自然科学基金委 + 设立 +
             # 企业联合基金; 中欧班列集结中心 is a name)
             at = start
             for word in words[:-2]:
-                if at > start and len(word) > 1 and self.tags.get(word) == "v" and self.freq.get(word, 0) >= VERB_FREQ \
+                if at > start and len(word) > 1 and (word in lex.clause_verbs or self.tags.get(word) == "v"
+                                                     and self.freq.get(word, 0) >= VERB_FREQ) \
                         and (text[start:at] in lex.gazetteer or text[start:at] in lex.short_forms):
                     return "a known name, then a verb: a clause"
                 at += len(word)

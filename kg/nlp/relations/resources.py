@@ -21,6 +21,8 @@ from kg.types import EntityClass, Relation
 
 __all__ = ["RESOURCE_DIR", "Trigger", "Pattern", "Sense", "RelationResources", "load_relation_resources", "read_tsv"]
 
+#: characters before a trigger, and after it (up to the clause's end), searched for another sense (senses.tsv)
+SENSE_BEFORE, SENSE_AFTER = 6, 16
 RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources"
 _OWNER_CLASSES = {"Enterprise", "University", "ResearchInstitute", "InnovationPlatform", "GovernmentAgency",
                   "Organization"}
@@ -115,11 +117,10 @@ class RelationResources:
 
     def other_sense(self, word: str, text: str, start: int, end: int) -> bool:
         """True when the trigger ``word`` at ``text[start:end]`` is used in another sense (``senses.tsv``)."""
-        for sense in self.senses.get(word, ()):
-            window = text[max(0, start - 6):end + 6]
-            if sense.context.search(window):
-                return True
-        return False
+        after = text[end:end + SENSE_AFTER]
+        cut = min((i for i in (after.find(p) for p in "，。；,;") if i >= 0), default=len(after))
+        window = text[max(0, start - SENSE_BEFORE):end] + after[:max(cut, 6)]
+        return any(sense.context.search(window) for sense in self.senses.get(word, ()))
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
