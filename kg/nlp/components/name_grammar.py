@@ -53,6 +53,8 @@ _COUNTED = re.compile(r"^[一二三四五六七八九十两几多][一二三四�
 _CLASSIFIERS = set("家个所余多大项批只")
 #: a phase or a kind of construction between a works name and its head (平陆运河青年枢纽 + 一期 + 工程,
 #: 湖北省博物馆 + 三期扩建 + 工程): part of the name
+#: one dash joining two places in a name (中国—东盟, 中国-中亚); a double dash ——  is an apposition
+_PAIR_DASHES = frozenset({"—", "-", "－", "–"})
 #: a section of a works project written after its name in brackets: 厦金大桥（厦门段）
 _SECTION = re.compile(r"[（(][\u4e00-\u9fff]{1,8}段[）)]")
 #: one-character heads of hill, river and lake names (jieba cuts 包子山 into 包子|山)
@@ -200,6 +202,14 @@ class NameGrammar:
             if word in _CLOSE_PAREN and j >= 2 and index.words[j - 2] in _OPEN_PAREN and self._is_place(index.words[j - 1]):
                 start = index.starts[j - 2]  # 西部(成都)科学城
                 j -= 3
+                continue
+            after = index.words[j + 1] if j + 1 < len(index) else ""
+            if word in _PAIR_DASHES and j >= 1 and start == token_start + len(word) \
+                    and (self._is_place(after) or after in lex.gazetteer or after in lex.short_forms) \
+                    and self._is_place(index.words[j - 1]) and (j < 2 or index.words[j - 2] not in _PAIR_DASHES):
+                start = index.starts[j - 1]  # 中国—东盟信息港: a pair of places, joined by a dash, opens the name
+                last_place = index.words[j - 1]
+                j -= 2
                 continue
             if word == "·" and j >= 1 and start == token_start + 1 and not any(c in PUNCT for c in index.words[j - 1]):
                 start = token_start  # 春峰里·青岛数智都市产业园: a brand before the name, no region anchor
