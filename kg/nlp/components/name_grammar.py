@@ -253,11 +253,9 @@ class NameGrammar:
                 if event_like and (numeral or word[0].isdigit() or word.startswith("第") or word.endswith(("年", "届"))):
                     pass
                 elif (word.endswith(self.owner_suffixes) or lex.gazetteer.get(word, EntityClass.PARK) is not EntityClass.PARK
-                      or word in lex.short_forms) and (not event_like or cls == EntityClass.PROJECT.value
-                                                       and self._known_class(word) is EntityClass.ENTERPRISE):
+                      or word in lex.short_forms) and not event_like:
                     # [Org][Place][Unit]: 京津冀国家技术创新中心 + 德州 + 产业创新中心, 首钢 + 迁安 + 钢铁公司 (a park
-                    # before a place and an organisation hosts it: 中原科技城 + 河南省科学院 are two names); a company's
-                    # project may name its place too (中国联通 + 三江源 + 国家大数据基地)
+                    # before a place and an organisation hosts it: 中原科技城 + 河南省科学院 are two names)
                     last_place = None
                 else:
                     break
@@ -338,11 +336,6 @@ class NameGrammar:
         i = index.token_at(suffix_start)
         head = index.text[index.starts[i]:suffix_start]
         return bool(head) and self.tags.get(head) in _VERB_TAGS and self.word_freq.get(head, 0) >= COMMON_VN_FREQ
-
-    def _known_class(self, word: str) -> EntityClass | None:
-        """The class of the body a gazetteer name or short form names, else None."""
-        short = self.lexicons.short_forms.get(word)
-        return short[1] if short is not None else self.lexicons.gazetteer.get(word)
 
     def _rare(self, word: str) -> bool:
         """A word jieba's dictionary has seldom seen: part of a brand (联创), not a verb of the sentence."""
