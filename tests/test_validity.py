@@ -49,6 +49,7 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("会议在京举行，赵乐际主持会议。", "主持会议"),                                         # a verb and its object
     ("34家中央企业与国家自然科学基金委设立企业联合基金超过120亿元。", "设立企业联合基金"),   # a known name, a verb
     ("应急管理部会同中国气象局联合会商。", "会同中国气象局联合会"),
+    ("预计4月份一期生产线试运行。", "4月份一期生产线"),                                   # a month opens the span
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)

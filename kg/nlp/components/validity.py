@@ -45,6 +45,7 @@ _QUANTIFIED_BEFORE = re.compile(
     r"|(?:一批批?|一大批|一系列|一些|这些|那些|各类|各种|各个|各地|多家|多个|多所|多项|众多|若干|诸多|上述|一批新|部分|其他|其它|所有|每个|每家|各大?)$")
 _QUANTIFIED_START = re.compile(r"^(?:一([个座家批项条所])\1|一批批?|一大批|大批|各大|一系列|一些|上述|多[家个所项座条]|众多|若干|诸多|各类|各种|所有|其他|其它"
                                r"|[0-9０-９]+(?:个|项|家|批|所|座|条|类|种)|第[一二三四五六七八九十0-9]+批)")
+_MONTH_OPENING = re.compile(r"[0-9０-９一二三四五六七八九十]{1,2}月(?:份|底|初|末|上旬|中旬|下旬)?(?![0-9０-９一二三四五六七八九十])")
 _CLASSIFIERS = set("个家所项批座条处场位")
 #: a count right after a span: 实施“千企技改”项目1000项, 新增重大产业项目100项以上
 _COUNTED_AFTER = re.compile(r"[0-9０-９]+(?:多|余)?(?:个|项|家|所|座|条|批)")
@@ -135,6 +136,8 @@ class ActorValidity:
             return None
         if "的" in re.sub(r"“[^”]*”", "", span):
             return "a phrase with 的"
+        if _MONTH_OPENING.match(span):
+            return "opens with a month: a time of the clause (4月份一期生产线), not a name"
         if klass in _COUNTABLE:
             before = text[max(0, start - 6):start].rstrip(" \u3000了")
             if _QUANTIFIED_BEFORE.search(before) or _QUANTIFIED_START.match(span) or _COUNTED_AFTER.match(text, end) \
