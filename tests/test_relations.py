@@ -432,3 +432,12 @@ def test_relations_a_place_between_two_places_is_in_neither():
     spec = [("资中", E.PLACE), ("成都", E.PLACE), ("重庆", E.PLACE), ("资中县", E.PLACE), ("四川省", E.PLACE)]
     assert not triples(run("资中地处成都和重庆两个大城市之间，近年来交通快速发展。", spec))
     assert triples(run("资中县位于四川省中部。", spec)) == {("资中县", "locatedIn", "四川省")}
+
+
+def test_relations_its_directly_subordinate_unit_belongs_to_the_subject():
+    spec = [("湖北省文化和旅游厅", E.GOVERNMENT_AGENCY), ("湖北艺术职业学院", E.UNIVERSITY),
+            ("国家发展改革委", E.GOVERNMENT_AGENCY), ("中国宏观经济研究院", E.RESEARCH_INSTITUTE)]
+    got = triples(run("湖北省文化和旅游厅使用财政资金，安排其直属事业单位湖北艺术职业学院定制推广歌曲。", spec))
+    assert got == {("湖北艺术职业学院", "subOrganizationOf", "湖北省文化和旅游厅")}
+    got = triples(run("国家发展改革委直属单位中国宏观经济研究院发布报告。", spec))
+    assert got == {("中国宏观经济研究院", "subOrganizationOf", "国家发展改革委")}

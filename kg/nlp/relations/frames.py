@@ -127,6 +127,9 @@ def cross(a: Group | None, b: Group | None, factor: float) -> Pairs:
     return [(x, y, factor) for x in a.members for y in b.members]
 
 
+#: a noun for units between a possession word and the unit's name (直属事业单位B, 下属企业B)
+_UNIT_NOUN = re.compile(r"(?:的)?(?:事业单位|单位|企业|公司|机构|院所|高校)?")
+
 #: an amount of money and 的 between an investment verb and its project (投资100亿元的, 投资约30亿元的)
 _AMOUNT_OF = re.compile(r"(?:了|约|超|近|超过|逾)?[0-9０-９.]+(?:多|余)?[万亿]*(?:元|美元|欧元)的")
 
@@ -273,13 +276,17 @@ def de(ctx: SentenceContext, hit: Hit) -> Pairs:
 
 @register_frame("poss")
 def poss(ctx: SentenceContext, hit: Hit) -> Pairs:
-    """``A旗下B`` / ``A大股东B``: the possessor right before the trigger, the possessed right after it."""
+    """``A旗下B`` / ``A大股东B``: the possessor right before the trigger (or the subject, for 其), the possessed
+    right after it (after a unit noun: 直属事业单位B)."""
     slots = Slots(ctx, hit, partners=True)
-    owner = next((g for g in reversed(slots.groups_left) if hit.start - g.end <= 1), None)
-    owned = slots.object_after(hit.end, max_gap=2)
+    owner, factor = next((g for g in reversed(slots.groups_left) if hit.start - g.end <= 1), None), 1.0
+    if owner is None and ctx.text[hit.start - 1:hit.start] == "其":
+        owner, factor = slots.subject_before(hit.start - 1)  # A安排其直属事业单位B: 其 is the clause's subject
+    unit_noun = _UNIT_NOUN.match(ctx.text, hit.end)
+    owned = slots.object_after(hit.end, max_gap=max(2, unit_noun.end() - hit.end))
     if owner is None or owned is None:
         return []
-    return cross(owner, owned, 1.0)
+    return cross(owner, owned, factor)
 
 
 @register_frame("zai", version=2)
