@@ -83,6 +83,8 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("在位于三亚的中国科学院深海所，宣讲人进行了宣讲。", "中国科学院深海所"),               # a registry short form
     ("总书记来到位于南宁的中国—东盟信息港股份有限公司。", "中国—东盟信息港股份有限公司"),   # two places, one dash
     ("进一步提升中国—东盟产业合作区承接产业转移能力。", "中国—东盟产业合作区"),
+    ("雄安新区公共服务局组织招聘企业。", "雄安新区公共服务局"),                             # a park's bureau
+    ("中央气象台发布暴雨预警。", "中央气象台"),                                             # a registry body
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)
