@@ -441,3 +441,18 @@ def test_relations_its_directly_subordinate_unit_belongs_to_the_subject():
     assert got == {("湖北艺术职业学院", "subOrganizationOf", "湖北省文化和旅游厅")}
     got = triples(run("国家发展改革委直属单位中国宏观经济研究院发布报告。", spec))
     assert got == {("中国宏观经济研究院", "subOrganizationOf", "国家发展改革委")}
+
+
+def test_relations_bodies_named_together_as_the_subject_of_a_joint_act_cooperate():
+    spec = [("财政部", E.GOVERNMENT_AGENCY), ("应急管理部", E.GOVERNMENT_AGENCY), ("北京", E.PLACE), ("天津", E.PLACE),
+            ("中共中央", E.GOVERNMENT_AGENCY), ("国务院", E.GOVERNMENT_AGENCY)]
+    got = triples(run("今天，财政部、应急管理部紧急预拨4000万元中央自然灾害救灾资金。", spec))
+    assert got == {("财政部", "cooperatesWith", "应急管理部")}
+    assert not triples(run("北京、天津紧急预拨资金。", spec))           # places: only an explicit joint verb
+    assert not triples(run("中共中央、国务院印发《规划》。", spec))     # issuing a document is no cooperation
+
+
+def test_relations_an_event_held_in_a_place_may_carry_its_session_number():
+    spec = [("海南", E.PLACE), ("消博会", E.EVENT)]
+    got = triples(run("正在海南举办的第三届消博会吸引了全球客商。", spec))
+    assert got == {("消博会", "locatedIn", "海南")}

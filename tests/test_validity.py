@@ -85,6 +85,7 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("进一步提升中国—东盟产业合作区承接产业转移能力。", "中国—东盟产业合作区"),
     ("雄安新区公共服务局组织招聘企业。", "雄安新区公共服务局"),                             # a park's bureau
     ("中央气象台发布暴雨预警。", "中央气象台"),                                             # a registry body
+    ("由中央精神文明建设办公室主办的活动启动。", "中央精神文明建设办公室"),                   # level + function
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

@@ -37,6 +37,8 @@ _OPENING_TAGS = set("pcdru")
 _ADVERB_TAGS = {"d", "ad"}
 #: an administrative level written alone opens no name (县人民医院, 市博物馆: some place's unit, unnamed)
 _LEVEL_WORDS = set("省市县区镇乡村")
+#: a government body named by its level and function is a name (中央精神文明建设办公室, 国家防总办公室)
+_NATIONAL_LEVEL = frozenset({"中央", "国家", "全国", "国务院", "中共中央"})
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng")
 _VERB_TAGS = {"v", "vd", "vi", "d"}
 #: a count or quantifier right before a span (or opening it): many things, or a kind
@@ -215,6 +217,7 @@ class ActorValidity:
                     len(body_words[-1]) > 2 or self.tags.get(body_words[-1]) == "b"):  # 服务型, 新型; not 转型
                 return "a kind: a 型 adjective before the type suffix (服务型政府, 创新型企业)"
             if not re.search(r"[\d０-９A-Za-z“”\"‘’（）()·]", body):
-                if body_words and all(self.common(w) for w in body_words):
+                national = klass is EntityClass.GOVERNMENT_AGENCY and body_words[0] in _NATIONAL_LEVEL
+                if body_words and all(self.common(w) for w in body_words) and not national:
                     return "a kind: only common words before the type suffix"
         return None

@@ -43,5 +43,7 @@ OF_PHRASE = 0.75
 FROM_NAME = 0.7
 #: confidence of an event held in a place (Y在X举行)
 VENUE = 0.85
+#: confidence of ties among organisations named together as the subject of a joint act (A、B紧急预拨)
+JOINT_ACTION = 0.7
 #: confidence of ties among actors of a joint verb (A、B共同主办D) and of their participation in D
 JOINT_FOUNDING = 0.8

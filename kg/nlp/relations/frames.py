@@ -127,6 +127,9 @@ def cross(a: Group | None, b: Group | None, factor: float) -> Pairs:
     return [(x, y, factor) for x in a.members for y in b.members]
 
 
+#: the session number of an event (第三届): 在海南举办的第三届消博会
+_ORDINAL = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+[届次期])?")
+
 #: a noun for units between a possession word and the unit's name (直属事业单位B, 下属企业B)
 _UNIT_NOUN = re.compile(r"(?:的)?(?:事业单位|单位|企业|公司|机构|院所|高校)?")
 
@@ -301,7 +304,8 @@ def zai(ctx: SentenceContext, hit: Hit) -> Pairs:
                 len(gap) <= 4 or len(gap) <= ZAI_VENUE_GAP and any(gap.endswith(w) for w in ctx.res.words("venue"))):
             actor, factor = slots.subject_before(g.start - 1)
             if text.startswith("的", hit.end):
-                nxt = [m for m in slots.right if m.start == hit.end + 1]
+                ordinal = _ORDINAL.match(text, hit.end + 1)  # 在海南举办的第三届消博会
+                nxt = [m for m in slots.right if m.start in (hit.end + 1, ordinal.end())]
                 if nxt:
                     actor, factor = Group(nxt), LOCATED_DE
             return cross(actor, g, factor)

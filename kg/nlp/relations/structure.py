@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from kg.nlp.relations.constants import FROM_NAME, JOINT_FOUNDING, OF_PHRASE, SETTING_SAME_SENTENCE, VENUE
+from kg.nlp.relations.constants import FROM_NAME, JOINT_ACTION, JOINT_FOUNDING, OF_PHRASE, SETTING_SAME_SENTENCE, VENUE
 from kg.nlp.relations.context import SentenceContext
 from kg.nlp.relations.signatures import PLACE_LIKE
 from kg.types import ORGANISATION_CLASSES, EntityClass, Mention, Relation
@@ -328,6 +328,35 @@ def joint(ctx: SentenceContext) -> Iterator[Candidate]:
             if target is not None and target.cls in _JOINT_OBJECTS and target not in actors:
                 for a in actors:
                     yield Candidate(a, Relation.PARTICIPATES_IN, target, JOINT_FOUNDING, match.group(), v0)
+
+
+#: adverbs between coordinated bodies and the act they do together (财政部、应急管理部紧急预拨)
+_JOINT_ADVERBS = re.compile(r"(?:今天|日前|近日|当天|再次|又|紧急|联合|共同|已|先后)*")
+
+
+@register_rule("joint_action")
+def joint_action(ctx: SentenceContext) -> Iterator[Candidate]:
+    """``财政部、应急管理部紧急预拨…``: organisations named together as the subject of an act of a kind bodies do
+    jointly (``joint_action`` in modifiers.tsv: 预拨, 印发, 会同) cooperate with each other."""
+    text = ctx.text
+    acts = sorted(ctx.res.words("joint_action"), key=len, reverse=True)
+    if not acts:
+        return
+    for cs, ce in ctx.clauses:
+        cm = ctx.clause_mentions(cs, ce)
+        subject = ctx.clause_subject(cs, cm)
+        if subject is None or len(subject.members) < 2 or any(m.cls not in ORGANISATION_CLASSES for m in subject.members):
+            continue
+        if any(w in text[subject.start:subject.end] for w in ctx.res.words("partner")):
+            continue  # A与B…: the partner frames read it
+        at = _JOINT_ADVERBS.match(text, subject.end).end()
+        act = next((w for w in acts if text.startswith(w, at)), None)
+        if act is None:
+            continue
+        ms = subject.members
+        for i, a in enumerate(ms):
+            for b in ms[i + 1:]:
+                yield Candidate(a, Relation.COOPERATES_WITH, b, JOINT_ACTION, act, at)
 
 
 _VISIT = re.compile(r"(?:来到|走进|前往|到)$")
