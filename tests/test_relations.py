@@ -456,3 +456,13 @@ def test_relations_an_event_held_in_a_place_may_carry_its_session_number():
     spec = [("海南", E.PLACE), ("消博会", E.EVENT)]
     got = triples(run("正在海南举办的第三届消博会吸引了全球客商。", spec))
     assert got == {("消博会", "locatedIn", "海南")}
+
+
+def test_relations_cohosts_written_before_de_take_part_in_the_event_after_it():
+    spec = [("中央精神文明建设办公室", E.GOVERNMENT_AGENCY), ("中国文联", E.ORGANIZATION),
+            ("“学雷锋·文明实践我行动”主题活动", E.EVENT), ("北京", E.PLACE)]
+    got = triples(run("由中央精神文明建设办公室、中国文联等联合主办的“学雷锋·文明实践我行动”主题活动今天在北京启动。", spec))
+    assert got == {("中央精神文明建设办公室", "cooperatesWith", "中国文联"),
+                   ("中央精神文明建设办公室", "participatesIn", "“学雷锋·文明实践我行动”主题活动"),
+                   ("中国文联", "participatesIn", "“学雷锋·文明实践我行动”主题活动"),
+                   ("“学雷锋·文明实践我行动”主题活动", "locatedIn", "北京")}

@@ -86,6 +86,7 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("雄安新区公共服务局组织招聘企业。", "雄安新区公共服务局"),                             # a park's bureau
     ("中央气象台发布暴雨预警。", "中央气象台"),                                             # a registry body
     ("由中央精神文明建设办公室主办的活动启动。", "中央精神文明建设办公室"),                   # level + function
+    ("当地的“雷锋家乡学雷锋”志愿服务活动温暖人心。", "“雷锋家乡学雷锋”志愿服务活动"),       # a quoted name
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

@@ -349,8 +349,8 @@ class NameGrammar:
             word = index.words[j]
             if word in _OPEN_QUOTES:
                 return j if j < close - 1 else None
-            if word.isspace() or any(c in PUNCT for c in word):
-                return None
+            if word.isspace() or any(c in PUNCT and c != "·" for c in word):
+                return None  # (a middle dot joins the parts of a quoted name: “学雷锋·文明实践我行动”)
             j -= 1
         return None
 

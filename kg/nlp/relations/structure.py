@@ -321,6 +321,8 @@ def joint(ctx: SentenceContext) -> Iterator[Candidate]:
             # what they found: the group after the verb, or (passive 由…) the clause's subject before 由
             after = [m for m in cm if m.start >= v1 and m.start - v1 <= 8 and "的" not in text[v1:m.start]]
             target = after[0] if after else None
+            if target is None and text.startswith("的", v1):  # 由A、B联合主办的Y
+                target = next((m for m in cm if m.start == v1 + 1), None)
             if target is None:
                 you = text.rfind("由", cs, before[-1].start)
                 subject = ctx.clause_subject(cs, cm) if you >= 0 else None
