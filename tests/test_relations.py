@@ -466,3 +466,22 @@ def test_relations_cohosts_written_before_de_take_part_in_the_event_after_it():
                    ("中央精神文明建设办公室", "participatesIn", "“学雷锋·文明实践我行动”主题活动"),
                    ("中国文联", "participatesIn", "“学雷锋·文明实践我行动”主题活动"),
                    ("“学雷锋·文明实践我行动”主题活动", "locatedIn", "北京")}
+
+
+def test_relations_tour_places_a_list_of_sites_that_sets_a_clause():
+    text = "李希近日在江西调研。在江中药谷制造基地、江铜集团南昌高新产业园和三全食品公司，李希要求履行好监督专责。"
+    spec = [("李希", E.PERSON), ("江西", E.PLACE), ("江中药谷制造基地", E.PROJECT),
+            ("江铜集团南昌高新产业园", E.PARK), ("三全食品公司", E.ENTERPRISE)]
+    got = triples(run(text, spec))
+    assert {("江中药谷制造基地", "locatedIn", "江西"), ("三全食品公司", "locatedIn", "江西")} <= got
+    # a list that does not close the clause is no setting of it
+    got = triples(run("李希近日在江西调研。在江中药谷制造基地、三全食品公司等企业，李希要求履行好监督专责。", spec))
+    assert not any(o == "江西" for _s, _r, o in got)
+
+
+def test_relations_a_plant_named_after_its_company_is_its_unit_a_project_its_investment():
+    spec = [("江铃汽车集团有限公司", E.ENTERPRISE), ("江铃汽车集团有限公司富山工厂", E.PROJECT),
+            ("鞍钢集团", E.ENTERPRISE), ("鞍钢集团新材料钢材项目", E.PROJECT)]
+    got = triples(run("江铃汽车集团有限公司富山工厂投产。鞍钢集团新材料钢材项目开工。", spec))
+    assert got == {("江铃汽车集团有限公司富山工厂", "subOrganizationOf", "江铃汽车集团有限公司"),
+                   ("鞍钢集团", "investsIn", "鞍钢集团新材料钢材项目")}

@@ -119,20 +119,20 @@ class RelationExtractor:
                     window_end = c.position
                 tie = self._tie(ctx, c.subject, c.relation, c.object, c.confidence, c.cue or None, c.position,
                                 window_start, {"rule": rule.registry_name}, status_end=window_end,
-                                places_cooperate=c.explicit)
+                                explicit=c.explicit)
                 if tie:
                     out.append(tie)
         return out
 
     def _tie(self, ctx: SentenceContext, subj: Mention, rel: Relation, obj: Mention, conf: float, trigger: str | None,
              pos: int, clause_start: int, attrs=None, *, status_end: int | None = None,
-             places_cooperate: bool = False) -> MentionTie | None:
+             explicit: bool = False) -> MentionTie | None:
         """A tie of the sentence (oriented, type-checked, with status, date and confidence), or None.
 
         The status is read from ``clause_start`` to the trigger at ``pos`` (or to ``status_end``).
         """
         subj, rel, obj = orient(subj, rel, obj)
-        if not fits(rel, subj, obj, places_cooperate) or self._meeting(subj) or self._meeting(obj):
+        if not fits(rel, subj, obj, explicit) or self._meeting(subj) or self._meeting(obj):
             return None  # a meeting (…会议在京召开) is no actor of the graph
         if rel in (Relation.LOCATED_IN, Relation.RELOCATED_TO) and obj.cls is EntityClass.PLACE and not self._administrative(obj):
             return None  # 黄河流域, 西北, 金沙江: not a place the graph locates actors in
@@ -195,7 +195,7 @@ class RelationExtractor:
                         if yituo_transfer:
                             subj, obj = obj, subj
                         tie = self._tie(ctx, subj, relation, obj, trig.confidence * factor, trig.word, t0, cs,
-                                        places_cooperate=self._explicit_partners(ctx, word, subj, obj))
+                                        explicit=self._explicit_partners(ctx, word, subj, obj))
                         if tie:
                             out.append(tie)
                     break

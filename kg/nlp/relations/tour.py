@@ -24,6 +24,7 @@ RULE = "kg.structure.tour.v1"
 LEAD_CHARS = 200
 #: how a visit to a site is written right before the site (来到, 走进, 察看 …, or 在 opening a clause)
 _BEFORE_SITE = re.compile(r"(?:来到|走进|前往|深入|步入|考察|调研|察看|参观|视察|走访)(?:了)?$")
+_SITE_SEPARATOR = re.compile(r"[、和及与]")
 _SITE_CLAUSE_TAIL = re.compile(r"(?:里|内|中|现场|一线)?[，,]")
 
 
@@ -42,15 +43,26 @@ def tour_place(article: ArticleContext) -> Mention | None:
 
 
 def visited_sites(article: ArticleContext) -> Iterator[tuple[Mention, str]]:
-    """Mentions of sites visited (``来到Y``, ``走进Y``, ``在Y，`` opening a clause) with the cue that shows it."""
+    """Mentions of sites visited (``来到Y``, ``走进Y``, ``在Y，`` or ``在A、B和C，`` opening a clause) with the cue
+    that shows it."""
     text = article.text
-    for m in article.mentions:
+    mentions = article.mentions
+    in_setting: set[int] = set()
+    for i, m in enumerate(mentions):
+        # 在Y，/ 在A、B和C，: a clause that is only the sites (a list of them) where what follows happens
+        if text[m.start - 1:m.start] != "在" or not (m.start < 2 or text[m.start - 2] in "。！？\n，,；"):
+            continue
+        chain, k = [m], i
+        while k + 1 < len(mentions) and _SITE_SEPARATOR.fullmatch(text, chain[-1].end, mentions[k + 1].start):
+            k += 1
+            chain.append(mentions[k])
+        if _SITE_CLAUSE_TAIL.match(text, chain[-1].end):
+            in_setting.update(x.start for x in chain)
+    for m in mentions:
         if m.cls not in LOCATABLE or m.start in article.titled:
             continue
-        before = text[max(0, m.start - 4):m.start]
-        cue = _BEFORE_SITE.search(before)
+        cue = _BEFORE_SITE.search(text[max(0, m.start - 4):m.start])
         if cue is not None:
             yield m, cue.group()
-        elif before.endswith("在") and (m.start < 2 or text[m.start - 2] in "。！？\n，,；") and \
-                _SITE_CLAUSE_TAIL.match(text, m.end):
+        elif m.start in in_setting:
             yield m, "在…，"
