@@ -50,6 +50,7 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("34家中央企业与国家自然科学基金委设立企业联合基金超过120亿元。", "设立企业联合基金"),   # a known name, a verb
     ("应急管理部会同中国气象局联合会商。", "会同中国气象局联合会"),
     ("预计4月份一期生产线试运行。", "4月份一期生产线"),                                   # a month opens the span
+    ("建设智慧工厂和草莓工厂。", "智慧工厂"),                                               # a plant of no company
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)
@@ -87,6 +88,7 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("中央气象台发布暴雨预警。", "中央气象台"),                                             # a registry body
     ("由中央精神文明建设办公室主办的活动启动。", "中央精神文明建设办公室"),                   # level + function
     ("当地的“雷锋家乡学雷锋”志愿服务活动温暖人心。", "“雷锋家乡学雷锋”志愿服务活动"),       # a quoted name
+    ("在江铃汽车集团有限公司富山工厂，工人忙碌。", "江铃汽车集团有限公司富山工厂"),         # a company's plant
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

@@ -121,6 +121,8 @@ class Lexicons:
     descriptive_after_place: set[str] = field(default_factory=set)
     #: suffixes that name only after places or their one-character short forms (京雄高速, not 全自动高速)
     places_only: set[str] = field(default_factory=set)
+    #: suffixes that name only after a company's name (江铃汽车集团有限公司富山工厂, not 智慧工厂)
+    owner_only: set[str] = field(default_factory=set)
     # company legal forms, dropped to make a company's implicit short forms (…有限公司 -> 有研半导体); unlike
     # kg/resources/resolve/legal_forms.tsv (comparing names) it holds 集团: 有研集团's short form is 有研
     legal_forms: set[str] = field(default_factory=set)
@@ -297,6 +299,8 @@ def load_lexicons(directory: Path, registries=()) -> Lexicons:
                     lex.legal_forms.add(cols[0])
                 if "places_only" in flags:
                     lex.places_only.add(cols[0])
+                if "owner_only" in flags:
+                    lex.owner_only.add(cols[0])
     if p := path_of("parent_words.tsv"):
         lex.parent_words = tuple(cols[0] for _n, cols in read_tsv(p, 1))
     for name, target in (

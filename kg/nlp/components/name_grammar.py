@@ -337,6 +337,15 @@ class NameGrammar:
         head = index.text[index.starts[i]:suffix_start]
         return bool(head) and self.tags.get(head) in _VERB_TAGS and self.word_freq.get(head, 0) >= COMMON_VN_FREQ
 
+    def _names_a_company(self, body: str) -> bool:
+        """True when ``body`` holds a company's name: a legal form (有限公司, 集团) or a known company."""
+        lex = self.lexicons
+        if any(form in body for form in lex.legal_forms):
+            return True
+        return any(body[i:j] in lex.gazetteer and lex.gazetteer[body[i:j]] is EntityClass.ENTERPRISE
+                   or body[i:j] in lex.short_forms and lex.short_forms[body[i:j]][1] is EntityClass.ENTERPRISE
+                   for i in range(len(body)) for j in range(i + 2, min(len(body), i + 16) + 1))
+
     def _rare(self, word: str) -> bool:
         """A word jieba's dictionary has seldom seen: part of a brand (联创), not a verb of the sentence."""
         return self.word_freq.get(word, 0) < RARE_FREQ
@@ -404,6 +413,8 @@ class NameGrammar:
             if cls == EntityClass.EVENT.value and self._verb_before(index, suffix_start):
                 continue  # 主持会议, 出席大会: a verb and its object, no meeting's name
             start = self._extend_left(doc, index, suffix_start, cls, limit)
+            if text[suffix_start:end] in self.lexicons.owner_only and not self._names_a_company(text[start:suffix_start]):
+                continue
             if text[suffix_start:end] in self.lexicons.places_only and not self.lexicons.is_places(
                     text[start:suffix_start]) and not all(c in self.lexicons.region_abbreviations
                                                           for c in text[start:suffix_start]):
