@@ -485,3 +485,8 @@ def test_relations_a_plant_named_after_its_company_is_its_unit_a_project_its_inv
     got = triples(run("江铃汽车集团有限公司富山工厂投产。鞍钢集团新材料钢材项目开工。", spec))
     assert got == {("江铃汽车集团有限公司富山工厂", "subOrganizationOf", "江铃汽车集团有限公司"),
                    ("鞍钢集团", "investsIn", "鞍钢集团新材料钢材项目")}
+
+
+def test_relations_a_registry_body_gets_no_owner_from_a_suffix_inside_its_name():
+    spec = [("中国人民政治协商会议全国委员会", E.GOVERNMENT_AGENCY)]
+    assert not triples(run("中国人民政治协商会议全国委员会召开会议。", spec))

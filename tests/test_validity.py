@@ -51,6 +51,7 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("应急管理部会同中国气象局联合会商。", "会同中国气象局联合会"),
     ("预计4月份一期生产线试运行。", "4月份一期生产线"),                                   # a month opens the span
     ("建设智慧工厂和草莓工厂。", "智慧工厂"),                                               # a plant of no company
+    ("全国政协有关专门委员会负责人出席。", "有关专门委员会"),                               # 有关: a kind
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)

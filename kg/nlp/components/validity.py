@@ -192,7 +192,7 @@ class ActorValidity:
             if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY:
                 return "ends in a word that only looks like a body's suffix (布局, 格局): not a body"
             suffix = None  # 布局 ends in 局 but is no bureau (消防局 is one)
-        if re.search(r"很多|许多|一批|多个|若干|各大|各类|各种|[百千万]亿|以上|以下|[0-9０-９一二三四五六七八九十百千万]+(?:多|余)"
+        if re.search(r"很多|许多|一批|多个|若干|各大|各类|各种|有关|相关|[百千万]亿|以上|以下|[0-9０-９一二三四五六七八九十百千万]+(?:多|余)"
                      r"(?:个|家|所|项|座|条|批|位)", span):
             return "quantified: many things or an amount"
         if source == "ner" and klass is EntityClass.GOVERNMENT_AGENCY and words and len(words[-1]) > 1 and (

@@ -183,6 +183,8 @@ class ArticleContext:
             for name in names:
                 if name.startswith(p) and len(name) > len(p) and not self.res.same_actor_rest(name[len(p):]):
                     return parent
+        if (m.canonical or m.text) in self.res.bodies or m.text in self.res.bodies:
+            return None  # a registry body's parent is a body the registry knows (中国人民政治协商会议全国委员会)
         return self._inner_owner(m)
 
     def _inner_owner(self, m: Mention) -> Mention | None:
