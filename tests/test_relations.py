@@ -479,11 +479,11 @@ def test_relations_tour_places_a_list_of_sites_that_sets_a_clause():
     assert not any(o == "江西" for _s, _r, o in got)
 
 
-def test_relations_a_plant_named_after_its_company_is_its_unit_a_project_its_investment():
+def test_relations_a_plant_or_project_named_after_its_company_is_its_investment():
     spec = [("江铃汽车集团有限公司", E.ENTERPRISE), ("江铃汽车集团有限公司富山工厂", E.PROJECT),
             ("鞍钢集团", E.ENTERPRISE), ("鞍钢集团新材料钢材项目", E.PROJECT)]
     got = triples(run("江铃汽车集团有限公司富山工厂投产。鞍钢集团新材料钢材项目开工。", spec))
-    assert got == {("江铃汽车集团有限公司富山工厂", "subOrganizationOf", "江铃汽车集团有限公司"),
+    assert got == {("江铃汽车集团有限公司", "investsIn", "江铃汽车集团有限公司富山工厂"),
                    ("鞍钢集团", "investsIn", "鞍钢集团新材料钢材项目")}
 
 

@@ -30,9 +30,8 @@ SIGNATURES: dict[Relation, tuple[frozenset, frozenset]] = {
 def fits(rel: Relation, subj: Mention, obj: Mention, explicit: bool = False) -> bool:
     """True when ``rel`` accepts a subject of ``subj``'s class and an object of ``obj``'s.
 
-    Two places never "cooperate" through a slogan (对接京津冀、鲁北…), and a project is no unit of a company
-    through a trigger (中国电建旗下平陆运河…): only when the caller read an ``explicit`` structure (重庆与四川紧密
-    协作; a plant named after its company, 江铃汽车集团有限公司富山工厂).
+    Two places never "cooperate" through a slogan (对接京津冀、鲁北…): only when the caller read an ``explicit``
+    partner structure (重庆与四川紧密协作).
     """
     sig = SIGNATURES.get(rel)
     if rel is Relation.COOPERATES_WITH and subj.cls is EntityClass.PLACE and obj.cls is EntityClass.PLACE \
@@ -41,11 +40,8 @@ def fits(rel: Relation, subj: Mention, obj: Mention, explicit: bool = False) -> 
     if rel is Relation.LOCATED_IN and obj.cls in ORGANISATION_CLASSES and subj.cls not in (EntityClass.PROJECT,
                                                                                            EntityClass.EVENT):
         return False
-    if rel is Relation.SUB_ORGANIZATION_OF and EntityClass.PROJECT in (subj.cls, obj.cls) and subj.cls is not obj.cls \
-            and not (explicit and subj.cls is EntityClass.PROJECT and obj.cls is EntityClass.ENTERPRISE):
-        # a project is part of a project (平陆运河 of 西部陆海新通道), a plant of its company (大港油田驴驹河储气库),
-        # an organisation of an organisation
-        return False
+    if rel is Relation.SUB_ORGANIZATION_OF and EntityClass.PROJECT in (subj.cls, obj.cls) and subj.cls is not obj.cls:
+        return False  # a project is part of a project (平陆运河 of 西部陆海新通道), an organisation of an organisation
     return sig is None or (subj.cls in sig[0] and obj.cls in sig[1])
 
 

@@ -46,8 +46,6 @@ _SETTING_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|村|街道|社�
 #: a works project that spans provinces is still built where the setting says (在河南，引江济淮工程…正在穿越…);
 #: an initiative or a service (一带一路, 中欧班列) is not in one of them
 _WORKS = re.compile(r"(?:工程|项目|铁路|高铁|运河|通道|高速|管道|水库|枢纽)(?:[一二三四五六七八九十]+期)?$")
-#: heads of a company's investment named after it (鞍钢集团新材料钢材项目); other heads (工厂, 基地) name its plant
-_INVESTMENT_HEADS = ("项目", "工程")
 #: what may stand between investors and their investment verb (等联合投资, 计划投资)
 _INVESTMENT_LEAD = re.compile(r"(?:等)?(?:企业)?(?:联合|共同|累计|计划|拟|将|已)?")
 _SETTING_HEAD = re.compile(r"(?:[^，,。；;在]{0,8}?)(?:在|走进|来到)")
@@ -64,7 +62,7 @@ class Candidate:
     cue: str
     position: int
     window: tuple[int, int] | None = None  # where the status is read (default: clause start -> position)
-    explicit: bool = False  # the structure states it plainly (places acting together; a plant named after its company)
+    explicit: bool = False  # the text states the places act together (so two places may cooperate)
 
 
 @dataclass(frozen=True)
@@ -251,8 +249,8 @@ def names(ctx: SentenceContext) -> Iterator[Candidate]:
     and so is a body whose parent a registry gives (中国科学院自动化研究所 -> 中国科学院).
 
     国务院新闻办公室 -> 国务院, 长沙比亚迪汽车 -> 比亚迪; a project named so is the owner's investment
-    (鞍钢集团新材料钢材项目 -> 鞍钢集团 investsIn it; a plant or base so named, 江铃…富山工厂, is the company's
-    unit), one named after a project is its part (川藏铁路色季拉山隧道
+    (鞍钢集团新材料钢材项目, 江铃汽车集团有限公司富山工厂 -> the company investsIn it), one named after a project
+    is its part (川藏铁路色季拉山隧道
     -> 川藏铁路). A rest that only repeats a type or legal form
     (清华 / 清华大学, 有研集团 / 有研集团有限公司) is the same actor, not a unit.
     """
@@ -264,10 +262,8 @@ def names(ctx: SentenceContext) -> Iterator[Candidate]:
         if parent is None:
             continue
         if m.cls is E.PROJECT:
-            if parent.cls is E.ENTERPRISE and m.text.endswith(_INVESTMENT_HEADS):
+            if parent.cls is E.ENTERPRISE:  # a plant or project named after its company: ANNOTATION's investsIn
                 yield Candidate(parent, Relation.INVESTS_IN, m, FROM_NAME, "", m.start)
-            elif parent.cls is E.ENTERPRISE:  # 江铃汽车集团有限公司富山工厂, 大港油田驴驹河储气库: the company's plant
-                yield Candidate(m, Relation.SUB_ORGANIZATION_OF, parent, FROM_NAME, "", m.start, explicit=True)
             elif parent.cls is E.PROJECT:  # 川藏铁路色季拉山隧道: a part of the project it is named after
                 yield Candidate(m, Relation.SUB_ORGANIZATION_OF, parent, FROM_NAME, "", m.start)
         elif parent.cls in ORGANISATION_CLASSES:
