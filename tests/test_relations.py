@@ -490,3 +490,9 @@ def test_relations_a_plant_or_project_named_after_its_company_is_its_investment(
 def test_relations_a_registry_body_gets_no_owner_from_a_suffix_inside_its_name():
     spec = [("中国人民政治协商会议全国委员会", E.GOVERNMENT_AGENCY)]
     assert not triples(run("中国人民政治协商会议全国委员会召开会议。", spec))
+
+
+def test_relations_an_actor_takes_part_in_a_platform():
+    spec = [("清华大学", E.UNIVERSITY), ("京津冀国家技术创新中心", E.INNOVATION_PLATFORM)]
+    got = triples(run("清华大学参与京津冀国家技术创新中心建设。", spec))
+    assert got == {("清华大学", "participatesIn", "京津冀国家技术创新中心")}
