@@ -64,7 +64,7 @@ def test_ner_seeds_gold_recall_and_precision(seed_mentions):
         fn += len(gold[seed] - predicted)
     recall, precision = tp / (tp + fn), tp / (tp + fp)
     # the seeds are a demo, not the measure (kg eval news on real news is): these floors guard what the stage
-    # does on them without any seed-only knowledge (measured 2026-12-04: R 0.88, P 0.89)
+    # does on them without any seed-only knowledge (measured 2026-12-04: R 0.87, P 0.89)
     assert recall >= 0.86, f"seed recall {recall:.3f} (tp {tp}, fn {fn})"
     assert precision >= 0.86, f"seed precision {precision:.3f} (tp {tp}, fp {fp})"
 
