@@ -52,6 +52,7 @@ def mention_texts(nlp, text: str) -> set[str]:
     ("预计4月份一期生产线试运行。", "4月份一期生产线"),                                   # a month opens the span
     ("建设智慧工厂和草莓工厂。", "智慧工厂"),                                               # a plant of no company
     ("全国政协有关专门委员会负责人出席。", "有关专门委员会"),                               # 有关: a kind
+    ("夫人彭丽媛邀请出席2025年上海合作组织峰会的外方领导人夫人参观。", "邀请出席2025年上海合作组织峰会"),
 ])
 def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     found = mention_texts(nlp, text)
@@ -90,6 +91,7 @@ def test_validity_rejects_spans_that_name_no_actor(nlp, text, junk):
     ("由中央精神文明建设办公室主办的活动启动。", "中央精神文明建设办公室"),                   # level + function
     ("当地的“雷锋家乡学雷锋”志愿服务活动温暖人心。", "“雷锋家乡学雷锋”志愿服务活动"),       # a quoted name
     ("在江铃汽车集团有限公司富山工厂，工人忙碌。", "江铃汽车集团有限公司富山工厂"),         # a company's plant
+    ("2022年全球投资促进大会在上海举行。", "2022年全球投资促进大会"),                       # 投资 in a name
 ])
 def test_validity_keeps_names_of_the_same_shape(nlp, text, name):
     assert name in mention_texts(nlp, text)

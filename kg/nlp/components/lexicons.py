@@ -133,6 +133,7 @@ class Lexicons:
     foreign_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'country'
     home_countries: set[str] = field(default_factory=set)  # places.tsv rows noted 'home country' (中国)
     clause_verbs: set[str] = field(default_factory=set)  # 建设, 推进: verbs of the sentence, never inside a project name
+    attendance_verbs: set[str] = field(default_factory=set)  # 出席, 邀请: a person's verbs, never inside an event name
 
     def is_generic(self, text: str) -> bool:
         """True when ``text`` is a concatenation of generic words (科技创新, 重点项目)."""
@@ -275,6 +276,8 @@ def load_lexicons(directory: Path, registries=()) -> Lexicons:
                                         if cols[0] != "abbreviation")
     if (directory / "clause_verbs.tsv").is_file():
         lex.clause_verbs.update(cols[0] for _n, cols in read_tsv(directory / "clause_verbs.tsv", 1))
+    if (directory / "attendance_verbs.tsv").is_file():
+        lex.attendance_verbs.update(cols[0] for _n, cols in read_tsv(directory / "attendance_verbs.tsv", 1))
     if p := path_of("list_heads.tsv"):
         for n, cols in read_tsv(p, 2):
             if (cls := _entity_class(cols[1], p, n)) is not None:

@@ -178,6 +178,8 @@ class ActorValidity:
                         and (text[start:at] in lex.gazetteer or text[start:at] in lex.short_forms):
                     return "a known name, then a verb: a clause"
                 at += len(word)
+        if klass is EntityClass.EVENT and any(w in lex.attendance_verbs for w in words[:-1]):
+            return "an event's span holds a verb of the sentence (…邀请出席2025年上海合作组织峰会)"
         # a place, then a common verb: the walk went over a clause (广西开展工业项目)
         k = 0
         while k < len(words) and words[k] in lex.places:
