@@ -219,7 +219,7 @@ class ActorValidity:
                     len(body_words[-1]) > 2 or self.tags.get(body_words[-1]) == "b"):  # 服务型, 新型; not 转型
                 return "a kind: a 型 adjective before the type suffix (服务型政府, 创新型企业)"
             if not re.search(r"[\d０-９A-Za-z“”\"‘’（）()·]", body):
-                national = klass is EntityClass.GOVERNMENT_AGENCY and body_words[0] in _NATIONAL_LEVEL
+                national = klass is EntityClass.GOVERNMENT_AGENCY and next(iter(body_words), "") in _NATIONAL_LEVEL
                 if body_words and all(self.common(w) for w in body_words) and not national:
                     return "a kind: only common words before the type suffix"
         return None
